@@ -1,0 +1,62 @@
+# WeGO Learning — `make run` starts the platform with demo content; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrate seed install install-dev worker beat serve clean messages
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate requirements/base.txt
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/daphne -b $(HOST) -p $(PORT) lms.asgi:application
+
+serve: install
+	$(BIN)/daphne -b $(HOST) -p $(PORT) lms.asgi:application
+
+worker: install
+	$(BIN)/celery -A lms worker --loglevel INFO --concurrency 2
+
+beat: install
+	$(BIN)/celery -A lms beat --loglevel INFO
+
+test: install-dev
+	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install-dev
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var .pytest_cache

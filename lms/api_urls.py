@@ -1,0 +1,28 @@
+"""``/api/``: REST API v1, its schema and docs, and Wagtail's read-only pages API."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+
+from .api import TokenRevokeView, TokenView
+
+pages_api = WagtailAPIRouter("wagtailapi")
+pages_api.register_endpoint("pages", PagesAPIViewSet)
+
+v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("", include("courses.api_urls")),
+    path("", include("webinars.api_urls")),
+    path("", include("certificates.api_urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"
+    ),
+    path("v2/", pages_api.urls),
+]

@@ -1,0 +1,39 @@
+"""ASGI entry point: Daphne serves HTTP and WebSockets from here."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
+
+# Build Django (apps, settings) before importing anything that touches models.
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
+
+from lms.middleware import WebSocketAuthStack  # noqa: E402
+
+
+def websocket_urlpatterns() -> list:
+    patterns = []
+    for dotted in settings.WEBSOCKET_URLPATTERNS:
+        try:
+            patterns += import_string(dotted)
+        except ImportError:
+            # An app that has no WebSocket routes yet simply contributes none.
+            if dotted.startswith("lms."):
+                raise
+    return patterns
+
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            WebSocketAuthStack(URLRouter(websocket_urlpatterns()))
+        ),
+    }
+)

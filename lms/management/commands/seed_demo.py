@@ -1,0 +1,44 @@
+"""``manage.py seed_demo [--crowd N]``: idempotent demo content.
+
+Each app contributes through a ``demo.seed(command, options)`` function in its
+own ``demo`` module, called in INSTALLED_APPS order (lms, cms, courses, …), so
+lower apps never import higher ones.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh WeGO demo content (offices, cities, people, programmes …)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--crowd",
+            type=int,
+            default=0,
+            help="Also create N participants crowd1@wego.example … (load tests).",
+        )
+
+    def handle(self, *args, **options):
+        for app_config in apps.get_app_configs():
+            module_name = f"{app_config.name}.demo"
+            if not app_config.name.startswith(
+                ("lms", "cms", "courses", "webinars", "certificates")
+            ):
+                continue
+            if find_spec(module_name) is None:
+                continue
+            module = import_module(module_name)
+            with transaction.atomic():
+                module.seed(self, options)
+            self.stdout.write(f"  {app_config.label}: done")
+        self.stdout.write(
+            self.style.SUCCESS("Demo content is ready. Password: wego-demo")
+        )

@@ -1,0 +1,55 @@
+"""HTTP and WebSocket middleware of the platform."""
+
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+
+from .authentication import token_from_header
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """The strict site policy, with a looser one for the Wagtail admin and API docs."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(
+            tuple(settings.CONTENT_SECURITY_POLICY_ADMIN_PREFIXES)
+        ):
+            parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN
+            parts.nonce = None
+        return parts
+
+
+@database_sync_to_async
+def _user_for_token(key: str):
+    from .services import api_token_user
+
+    return api_token_user(key)
+
+
+class TokenAuthMiddleware:
+    """Authenticates a WebSocket by ``Authorization: Token`` when there's no session.
+
+    Non-browser clients (integrations, load tests) can't send a session cookie.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        user = scope.get("user")
+        if user is None or not user.is_authenticated:
+            key = None
+            for name, value in scope.get("headers", []):
+                if name == b"authorization":
+                    key = token_from_header(value.decode("latin-1"))
+            if key:
+                token_user = await _user_for_token(key)
+                if token_user is not None:
+                    scope = dict(scope, user=token_user)
+        return await self.app(scope, receive, send)
+
+
+def WebSocketAuthStack(app):  # noqa: N802 - reads like channels' own stacks
+    return AuthMiddlewareStack(TokenAuthMiddleware(app))

@@ -1,0 +1,44 @@
+"""The root URLconf: the composition point of every app.
+
+Apps are included by dotted string so that ``lms`` never imports a higher app.
+Contract URLs (API, healthz, calendar, certificates verify) stay unprefixed;
+human pages are under ``i18n_patterns`` with English unprefixed.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/", include("lms.api_urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include("cms.urls")),
+    path("", include("courses.urls")),
+    path("", include("webinars.urls")),
+    path("", include("certificates.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = (
+        static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+    )

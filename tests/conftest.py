@@ -1,0 +1,78 @@
+"""Shared fixtures and the rules for which tests run in which CI pass.
+
+Tests marked ``postgres`` or ``redis`` need the real services and run in CI's
+second pass; on the embedded defaults they are deselected (not skipped), and
+under ``WEGO_REAL_SERVICES=1`` an unreachable service fails the run.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import OrganisationFactory, UserFactory
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    is_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    has_redis = bool(settings.REDIS_URL)
+    keep, drop = [], []
+    for item in items:
+        if item.get_closest_marker("postgres") and not is_postgres:
+            drop.append(item)
+        elif item.get_closest_marker("redis") and not has_redis:
+            drop.append(item)
+        elif (
+            item.get_closest_marker("e2e") and not CHROMIUM and not os.environ.get("CI")
+        ):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("WEGO_REAL_SERVICES"):
+        from lms.health import check_channel_layer
+
+        assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), (
+            "WEGO_REAL_SERVICES=1 but DATABASE_URL is not PostgreSQL"
+        )
+        state = check_channel_layer()
+        assert state == "ok", f"Redis channel layer unreachable: {state}"
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def demo(db):
+    """The full demo content, as ``make run`` loads it."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
