@@ -1,0 +1,454 @@
+"""Enrolment rules an editor composes per programme, and their evaluation.
+
+Each block yields a :class:`Verdict`: whether the person passes, a human
+sentence saying why and what to do next, and whether a failure blocks the
+application. The same blocks serve restricted webinars: a rule that needs
+programme-only data (capacity, quota, window) is skipped for other targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import blocks
+
+from lms.models import MembershipTier, OrganisationKind, Skill, SkillLevel
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule: str
+    ok: bool
+    message: str
+    blocking: bool = True
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("blocking")
+        return data
+
+
+class MembershipTiersRule(blocks.StructBlock):
+    tiers = blocks.MultipleChoiceBlock(
+        label=gettext_lazy("Tiers allowed"),
+        choices=[c for c in MembershipTier.choices if c[0] != MembershipTier.NONE],
+    )
+
+    class Meta:
+        icon = "group"
+        label = gettext_lazy("Membership tiers allowed")
+
+
+class OrganisationKindsRule(blocks.StructBlock):
+    kinds = blocks.MultipleChoiceBlock(
+        label=gettext_lazy("Organisation kinds allowed"),
+        choices=OrganisationKind.choices,
+    )
+
+    class Meta:
+        icon = "site"
+        label = gettext_lazy("Organisation kinds allowed")
+
+
+class SkillRule(blocks.StructBlock):
+    skill = blocks.ChoiceBlock(label=gettext_lazy("Skill"), choices=Skill.choices)
+    min_level = blocks.ChoiceBlock(
+        label=gettext_lazy("Minimum level"),
+        choices=[c for c in SkillLevel.choices if c[0] != SkillLevel.NONE],
+        default=SkillLevel.INTERMEDIATE,
+    )
+
+    class Meta:
+        icon = "code"
+        label = gettext_lazy("Prerequisite skill")
+
+
+class PrerequisiteProgrammeRule(blocks.StructBlock):
+    programme = blocks.PageChooserBlock(
+        label=gettext_lazy("Programme completed first"),
+        page_type="courses.ProgrammePage",
+    )
+
+    class Meta:
+        icon = "tick"
+        label = gettext_lazy("Prerequisite programme completed")
+
+
+class EnrolmentWindowRule(blocks.StructBlock):
+    opens_at = blocks.DateTimeBlock(
+        label=gettext_lazy("Opens"),
+        required=False,
+        help_text=gettext_lazy("Empty: the programme's own enrolment window."),
+    )
+    closes_at = blocks.DateTimeBlock(label=gettext_lazy("Closes"), required=False)
+
+    class Meta:
+        icon = "date"
+        label = gettext_lazy("Enrolment window")
+
+
+class CapacityRule(blocks.StructBlock):
+    waitlist = blocks.BooleanBlock(
+        label=gettext_lazy("Waitlist when full"), required=False, default=True
+    )
+
+    class Meta:
+        icon = "list-ol"
+        label = gettext_lazy("Capacity and waitlist")
+
+
+class OrganisationQuotaRule(blocks.StructBlock):
+    max_per_organisation = blocks.IntegerBlock(
+        label=gettext_lazy("At most this many participants per organisation"),
+        min_value=1,
+        default=2,
+    )
+
+    class Meta:
+        icon = "user"
+        label = gettext_lazy("Per-organisation quota")
+
+
+class ApprovalRule(blocks.StructBlock):
+    note = blocks.CharBlock(
+        label=gettext_lazy("Note to applicants"), required=False, max_length=200
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = gettext_lazy("Approval required")
+
+
+class EndorsementRule(blocks.StructBlock):
+    note = blocks.CharBlock(
+        label=gettext_lazy("Note to applicants"), required=False, max_length=200
+    )
+
+    class Meta:
+        icon = "mail"
+        label = gettext_lazy("Endorsement by the city's focal point required")
+
+
+class RuleBlocks(blocks.StreamBlock):
+    membership_tiers = MembershipTiersRule()
+    organisation_kinds = OrganisationKindsRule()
+    skill = SkillRule()
+    prerequisite_programme = PrerequisiteProgrammeRule()
+    enrolment_window = EnrolmentWindowRule()
+    capacity = CapacityRule()
+    organisation_quota = OrganisationQuotaRule()
+    approval_required = ApprovalRule()
+    endorsement_required = EndorsementRule()
+
+    class Meta:
+        label = gettext_lazy("Enrolment rules")
+        required = False
+
+
+def _target_name(target) -> str:
+    return getattr(target, "title", "") or _("This programme")
+
+
+def _is_programme(target) -> bool:
+    return getattr(target, "_meta", None) is not None and (
+        target._meta.label == "courses.ProgrammePage"
+    )
+
+
+def _membership(value, user, target) -> Verdict:
+    org = user.organisation
+    allowed = list(value["tiers"])
+    labels = ", ".join(str(MembershipTier(t).label) for t in allowed)
+    if org is None:
+        return Verdict(
+            "membership_tiers",
+            False,
+            _(
+                "%(programme)s is for WeGO members (%(tiers)s); add your city or "
+                "organisation to your profile so we can check its membership."
+            )
+            % {"programme": _target_name(target), "tiers": labels},
+        )
+    tier = org.effective_tier()
+    if tier in allowed:
+        return Verdict(
+            "membership_tiers",
+            True,
+            _("%(org)s is a %(tier)s.")
+            % {"org": org.name, "tier": str(MembershipTier(tier).label).lower()},
+        )
+    if tier == MembershipTier.NONE:
+        why = _("%(org)s is not a member") % {"org": org.name}
+        if (
+            org.membership_expires_on
+            and org.membership_expires_on < timezone.localdate()
+        ):
+            why = _("the membership of %(org)s expired on %(date)s") % {
+                "org": org.name,
+                "date": date_format(org.membership_expires_on),
+            }
+    else:
+        why = _("%(org)s is a %(tier)s") % {
+            "org": org.name,
+            "tier": str(MembershipTier(tier).label).lower(),
+        }
+    return Verdict(
+        "membership_tiers",
+        False,
+        _(
+            "%(programme)s is for WeGO members (%(tiers)s); %(why)s — see how to "
+            "join WeGO on the home page."
+        )
+        % {"programme": _target_name(target), "tiers": labels, "why": why},
+    )
+
+
+def _organisation_kind(value, user, target) -> Verdict:
+    allowed = list(value["kinds"])
+    labels = ", ".join(str(OrganisationKind(k).label).lower() for k in allowed)
+    org = user.organisation
+    if org is not None and org.kind in allowed:
+        return Verdict(
+            "organisation_kinds",
+            True,
+            _("%(org)s is a %(kind)s.")
+            % {"org": org.name, "kind": str(OrganisationKind(org.kind).label).lower()},
+        )
+    return Verdict(
+        "organisation_kinds",
+        False,
+        _(
+            "%(programme)s is open to officials of: %(kinds)s. Ask the organisers "
+            "at the contact address if your organisation should qualify."
+        )
+        % {"programme": _target_name(target), "kinds": labels},
+    )
+
+
+def _skill(value, user, target) -> Verdict:
+    skill, minimum = value["skill"], value["min_level"]
+    level = user.skill_level(skill)
+    skill_label = str(Skill(skill).label)
+    if SkillLevel.rank(level) >= SkillLevel.rank(minimum):
+        return Verdict(
+            "skill",
+            True,
+            _("Your %(skill)s level (%(level)s) meets the requirement.")
+            % {"skill": skill_label, "level": str(SkillLevel(level).label).lower()},
+        )
+    return Verdict(
+        "skill",
+        False,
+        _(
+            "%(programme)s needs %(skill)s at %(min)s level or above; your profile "
+            "says %(level)s. Update your skills in your profile if that is out of date."
+        )
+        % {
+            "programme": _target_name(target),
+            "skill": skill_label,
+            "min": str(SkillLevel(minimum).label).lower(),
+            "level": str(SkillLevel(level).label).lower(),
+        },
+    )
+
+
+def _prerequisite(value, user, target) -> Verdict | None:
+    from .models import Enrolment
+
+    prerequisite = value["programme"]
+    if prerequisite is None:
+        return None
+    done = Enrolment.objects.filter(
+        programme_id=prerequisite.pk, user=user, completed_at__isnull=False
+    ).exists()
+    if done:
+        return Verdict(
+            "prerequisite_programme",
+            True,
+            _("You completed %(prerequisite)s.") % {"prerequisite": prerequisite.title},
+        )
+    return Verdict(
+        "prerequisite_programme",
+        False,
+        _("Complete %(prerequisite)s first; it prepares you for this programme.")
+        % {"prerequisite": prerequisite.title},
+    )
+
+
+def _window(value, user, target) -> Verdict | None:
+    opens = value.get("opens_at") or getattr(target, "enrolment_opens_at", None)
+    closes = value.get("closes_at") or getattr(target, "enrolment_closes_at", None)
+    if opens is None and closes is None:
+        return None
+    now = timezone.now()
+    zone = getattr(target, "zoneinfo", None) or timezone.get_current_timezone()
+
+    def fmt(moment):
+        local = timezone.localtime(moment, zone)
+        return f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+
+    if opens and now < opens:
+        return Verdict(
+            "enrolment_window",
+            False,
+            _("Enrolment opens on %(when)s; come back then.") % {"when": fmt(opens)},
+        )
+    if closes and now >= closes:
+        return Verdict(
+            "enrolment_window",
+            False,
+            _(
+                "Enrolment closed on %(when)s; look for the next edition in the "
+                "programme list."
+            )
+            % {"when": fmt(closes)},
+        )
+    if closes:
+        return Verdict(
+            "enrolment_window",
+            True,
+            _("Enrolment is open until %(when)s.") % {"when": fmt(closes)},
+        )
+    return Verdict("enrolment_window", True, _("Enrolment is open."))
+
+
+def _capacity(value, user, target) -> Verdict | None:
+    if not _is_programme(target) or target.capacity is None:
+        return None
+    left = target.seats_left()
+    if left > 0:
+        return Verdict(
+            "capacity",
+            True,
+            _("%(left)s of %(capacity)s seats are still free.")
+            % {"left": left, "capacity": target.capacity},
+        )
+    if value.get("waitlist", True):
+        return Verdict(
+            "capacity",
+            True,
+            _(
+                "All %(capacity)s seats are taken; you can join the waitlist and "
+                "will be offered a seat if one frees up."
+            )
+            % {"capacity": target.capacity},
+            blocking=False,
+        )
+    return Verdict(
+        "capacity",
+        False,
+        _("All %(capacity)s seats are taken and this programme has no waitlist.")
+        % {"capacity": target.capacity},
+    )
+
+
+def _quota(value, user, target) -> Verdict | None:
+    if not _is_programme(target):
+        return None
+    limit = value["max_per_organisation"]
+    org = user.organisation
+    if org is None:
+        return None
+    from .models import Enrolment
+
+    taken = (
+        target.enrolments.filter(organisation=org)
+        .exclude(user=user)
+        .exclude(status__in=Enrolment.INACTIVE)
+        .count()
+    )
+    if taken < limit:
+        return Verdict(
+            "organisation_quota",
+            True,
+            _("%(org)s may send %(limit)s participants; %(taken)s applied so far.")
+            % {"org": org.name, "limit": limit, "taken": taken},
+        )
+    return Verdict(
+        "organisation_quota",
+        False,
+        _(
+            "%(org)s has already used its %(limit)s places; ask your focal point "
+            "which official should attend."
+        )
+        % {"org": org.name, "limit": limit},
+    )
+
+
+def _approval(value, user, target) -> Verdict:
+    return Verdict(
+        "approval_required",
+        True,
+        value.get("note")
+        or _("The Secretariat reviews each application and will e-mail you."),
+        blocking=False,
+    )
+
+
+def _endorsement(value, user, target) -> Verdict:
+    org = user.organisation
+    if org is None or not org.focal_point_email:
+        return Verdict(
+            "endorsement_required",
+            False,
+            _(
+                "Your application must be endorsed by your city's focal point, but "
+                "no focal point is registered for your organisation; ask your city "
+                "to name one with the Secretariat."
+            ),
+        )
+    return Verdict(
+        "endorsement_required",
+        True,
+        value.get("note")
+        or _("%(org)s's focal point will be asked to endorse your application.")
+        % {"org": org.name},
+        blocking=False,
+    )
+
+
+_EVALUATORS = {
+    "membership_tiers": _membership,
+    "organisation_kinds": _organisation_kind,
+    "skill": _skill,
+    "prerequisite_programme": _prerequisite,
+    "enrolment_window": _window,
+    "capacity": _capacity,
+    "organisation_quota": _quota,
+    "approval_required": _approval,
+    "endorsement_required": _endorsement,
+}
+
+
+def evaluate_rules(*, rules, user, target) -> list[Verdict]:
+    """Every rule's verdict for ``user`` on ``target``, in the editor's order.
+
+    Anonymous users get one blocking verdict asking them to sign in: the rules
+    are about a person, and we cannot judge before we know who it is.
+    """
+    if user is None or not user.is_authenticated:
+        return [
+            Verdict(
+                "signed_in",
+                False,
+                _("Sign in to see whether you can enrol."),
+            )
+        ]
+    verdicts = []
+    for block in rules or []:
+        evaluator = _EVALUATORS.get(block.block_type)
+        if evaluator is None:
+            continue
+        verdict = evaluator(block.value, user, target)
+        if verdict is not None:
+            verdicts.append(verdict)
+    return verdicts
+
+
+def rule_values(rules, block_type: str) -> list:
+    """The values of every block of one type (e.g. to know if approval is needed)."""
+    return [b.value for b in rules or [] if b.block_type == block_type]
