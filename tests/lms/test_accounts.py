@@ -133,3 +133,22 @@ def test_repeated_failed_logins_lock_the_account_with_the_same_message(
     )
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_password_reset_sends_a_link(client, db):
+    user = UserFactory()
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert "/accounts/password/reset/key/" in mail.outbox[-1].body
+
+
+def test_staff_can_set_up_two_factor_authentication(client, db):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    response = client.get(reverse("mfa_activate_totp"))
+    # Sensitive account changes ask for the password again first.
+    assert "/accounts/reauthenticate/" in response["Location"]
+    client.post(response["Location"], {"password": PASSWORD})
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert "otpauth://" in response.content.decode() or "svg" in response.content.decode()
