@@ -1,14 +1,25 @@
-"""Demo site: home page, the six WeGO offices, partners, editor groups."""
+"""Demo site: home page, the six WeGO offices, news, partners, editor groups.
+
+The news items retell moments of WeGO's history (from the sources in the
+project brief) in our own words; their pictures are small abstract PNGs drawn
+with Pillow at seed time, so the demo needs no binary files in the repository.
+"""
 
 import datetime
+import io
 
 from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
-    GroupPagePermission,
+    Locale,
     Page,
     Site,
+    WorkflowPage,
 )
 
 from lms.models import User
@@ -16,6 +27,8 @@ from lms.services import office_editors_group_name
 
 from .models import (
     HomePage,
+    NewsIndexPage,
+    NewsPage,
     OfficeIndexPage,
     Partner,
     PartnerKind,
@@ -23,6 +36,7 @@ from .models import (
     SiteSettings,
     StandardPage,
 )
+from .services import office_publishing_policy_apply
 
 OFFICES = [
     {
@@ -114,7 +128,136 @@ PARTNERS = [
     ),
 ]
 
-EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+UI_LOCALES = ["ko", "ru", "es", "fr"]
+
+# (slug, office kind, title, date, author, tags, summary, paragraphs, colours)
+NEWS = [
+    (
+        "world-e-government-mayors-forum-2008",
+        "secretariat",
+        "Seoul gathers 33 mayors for the World e-Government Mayors Forum",
+        datetime.date(2008, 7, 8),
+        "WeGO Secretariat",
+        ["history", "forum"],
+        "In July 2008 city leaders met in Seoul and adopted the Seoul e-Government "
+        "Declaration, the first step towards an organisation of cities.",
+        [
+            "Mayors and representatives of 33 cities came to Seoul in July 2008 to "
+            "compare how their administrations use information technology.",
+            "Before leaving they adopted the Seoul e-Government Declaration and agreed "
+            "to meet again the next year at a World Cities CIO Forum, where the idea of "
+            "a permanent network of cities would be prepared.",
+        ],
+        ((11, 79, 138), (255, 191, 71)),
+    ),
+    (
+        "inaugural-general-assembly-2010",
+        "secretariat",
+        "WeGO is founded at its Inaugural General Assembly in Seoul",
+        datetime.date(2010, 9, 1),
+        "WeGO Secretariat",
+        ["history", "general-assembly"],
+        "Member cities adopted the statute of WeGO in 2010 and elected the "
+        "President, the Vice Presidents and the Executive Committee.",
+        [
+            "Two years after the Mayors Forum, the cities that had signed the Seoul "
+            "declaration met again in Seoul to found the organisation itself.",
+            "The Inaugural General Assembly adopted the statute, chose the President "
+            "City and filled the Executive Committee by election. The Secretariat has "
+            "worked from Seoul ever since.",
+        ],
+        ((8, 58, 102), (120, 180, 220)),
+    ),
+    (
+        "asia-regional-office-opens-in-chengdu",
+        "asia",
+        "The Asia Regional Office opens in Chengdu",
+        datetime.date(2013, 1, 1),
+        "Asia Regional Office",
+        ["regional-offices"],
+        "Chengdu became home to WeGO's first regional office in 2013, bringing "
+        "training closer to the cities of Asia.",
+        [
+            "Chosen by the Executive Committee through an open bid, Chengdu opened "
+            "WeGO's first regional office in 2013.",
+            "The office runs training for member and non-member cities of the region "
+            "and hosted the third General Assembly in 2014.",
+        ],
+        ((29, 107, 54), (250, 220, 120)),
+    ),
+    (
+        "leadership-training-in-chengdu-2014",
+        "asia",
+        "Chengdu hosts a leadership course for member cities",
+        datetime.date(2014, 5, 30),
+        "Asia Regional Office",
+        ["training", "regional-offices"],
+        "At the end of May 2014 the Asia Regional Office ran an intensive "
+        "e-Government leadership course for officials of member cities.",
+        [
+            "The course was held at the Nordic International Management Institute and "
+            "focused on leading e-Government change inside a city administration.",
+        ],
+        ((29, 107, 54), (160, 210, 170)),
+    ),
+    (
+        "eurasia-regional-office-opens-in-ulyanovsk",
+        "eurasia",
+        "A second regional office opens in the Ulyanovsk Region",
+        datetime.date(2014, 3, 1),
+        "Eurasia Regional Office",
+        ["regional-offices"],
+        "In 2014 the Ulyanovsk Region in Russia became WeGO's second regional "
+        "office, later known for its open-data webinars.",
+        [
+            "After Chengdu, the Executive Committee selected the Ulyanovsk Region to "
+            "host a regional office serving the cities of Europe and Eurasia.",
+            "The office has since advised on the CeDS self-assessment tool and runs "
+            "webinars on open data and online public services.",
+        ],
+        ((138, 75, 0), (240, 200, 150)),
+    ),
+    (
+        "jeju-workshop-2016",
+        "secretariat",
+        "First Jeju Workshop on Smart City and e-Government",
+        datetime.date(2016, 5, 31),
+        "WeGO Secretariat",
+        ["training", "smart-city"],
+        "WeGO, the Asian Development Bank and NIA's Global Academy ran a new "
+        "workshop on Jeju Island in May 2016.",
+        [
+            "Experts from international organisations, Korean agencies, local "
+            "governments, universities and companies led sessions on building smart "
+            "cities and on how e-Government supports the Sustainable Development Goals.",
+            "Participants also attended the Jeju Forum for Peace and Prosperity and "
+            "visited technical facilities on the island. The partners intend to repeat "
+            "the workshop every year.",
+        ],
+        ((11, 79, 138), (140, 220, 200)),
+    ),
+    (
+        "world-cities-summit-2022",
+        "secretariat",
+        "WeGO Secretariat engages with city government leaders during the World "
+        "Cities Summit 2022",
+        datetime.date(2022, 8, 1),
+        "WeGO Secretariat",
+        ["smart-city", "partnerships"],
+        "In Singapore the Secretariat held bilateral meetings with Seberang Perai, "
+        "Johor Bahru, Kota Kinabalu and Dhaka South.",
+        [
+            "The Secretary General and her team used the World Cities Summit 2022 in "
+            "Singapore to meet city delegations one by one.",
+            "With Seberang Perai, a Vice President City, they discussed smart waste, "
+            "traffic and flood alerts; Johor Bahru spoke about linking the systems of "
+            "neighbouring cities and about the people side of partnerships, and was "
+            "invited to join WeGO. Kota Kinabalu and Dhaka South shared their safety "
+            "and traffic challenges.",
+        ],
+        ((161, 29, 43), (250, 200, 200)),
+    ),
+]
 
 
 def _child(parent: Page, model, slug: str, **fields):
@@ -132,7 +275,7 @@ def _child(parent: Page, model, slug: str, **fields):
 def ensure_home() -> HomePage:
     """The site's root is our HomePage (replacing Wagtail's welcome page)."""
     root = Page.get_first_root_node()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         # Wagtail's initial "Welcome" page holds the slug; its Site goes with it.
         Page.objects.filter(depth=2, content_type__app_label="wagtailcore").delete()
@@ -175,14 +318,6 @@ def seed(command, options) -> None:
             name=office_editors_group_name(office.title)
         )
         group.permissions.add(access_admin)
-        for codename in EDITOR_PAGE_PERMISSIONS:
-            GroupPagePermission.objects.get_or_create(
-                group=group,
-                page=office,
-                permission=Permission.objects.get(
-                    content_type__app_label="wagtailcore", codename=codename
-                ),
-            )
         collection = root_collection.get_children().filter(name=office.title).first()
         if collection is None:
             collection = root_collection.add_child(name=office.title)
@@ -203,6 +338,14 @@ def seed(command, options) -> None:
     User.objects.get(email="editor.chengdu@wego.example").groups.add(
         Group.objects.get(name=office_editors_group_name("Asia Regional Office"))
     )
+
+    seed_news(home)
+    # Approval is decided per office (cms.services), not by Wagtail's default
+    # site-wide "Moderators approval" workflow on the root page.
+    WorkflowPage.objects.filter(page__depth=1).delete()
+    for office in RegionalOfficePage.objects.filter(locale=Locale.get_default()):
+        office_publishing_policy_apply(office=office)
+    seed_locales(home)
 
     _child(
         home,
@@ -225,3 +368,103 @@ def seed(command, options) -> None:
         "WeGO Secretariat, Seoul Global Center, Seoul, Republic of Korea"
     )
     settings_obj.save()
+
+
+def _demo_image(title: str, colours, collection) -> object:
+    """A small abstract picture (a few KB) for a news item, made once."""
+    image_model = get_image_model()
+    existing = image_model.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    background, accent = colours
+    canvas = PILImage.new("RGB", (800, 450), background)
+    draw = ImageDraw.Draw(canvas)
+    for i in range(6):
+        x = 40 + i * 125
+        height = 120 + (i * 53) % 200
+        draw.rectangle([x, 450 - height, x + 90, 450], fill=accent)
+    draw.ellipse([600, 40, 720, 160], fill=accent)
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG", optimize=True)
+    return image_model.objects.create(
+        title=title,
+        collection=collection,
+        file=ImageFile(buffer, name=f"{title[:40].lower().replace(' ', '-')}.png"),
+    )
+
+
+def seed_news(home: HomePage) -> None:
+    news_index = _child(
+        home,
+        NewsIndexPage,
+        "news",
+        title="News",
+        intro="<p>What WeGO, its Secretariat and its regional offices have been doing.</p>",
+        search_description="News from the WeGO Secretariat and regional offices.",
+    )
+    offices = {
+        o.office_kind: o
+        for o in RegionalOfficePage.objects.filter(locale=Locale.get_default())
+    }
+    sections = {}
+    for kind, office in offices.items():
+        sections[kind] = _child(
+            news_index,
+            NewsIndexPage,
+            office.slug,
+            title=f"{office.title} news",
+            office=office,
+        )
+    root_collection = Collection.get_first_root_node()
+    for slug, kind, title, date, author, tags, summary, paragraphs, colours in NEWS:
+        office = offices[kind]
+        collection = (
+            root_collection.get_children().filter(name=office.title).first()
+            or root_collection
+        )
+        image = _demo_image(title, colours, collection)
+        body = [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs]
+        page = _child(
+            sections[kind],
+            NewsPage,
+            slug,
+            title=title,
+            date=date,
+            author=author,
+            office=office,
+            summary=summary,
+            search_description=summary,
+            hero_image=image,
+            hero_alt="",
+            body=body,
+        )
+        page.tags.set(tags)
+        page.save_revision().publish()
+    home.featured_news = NewsPage.objects.get(slug="world-cities-summit-2022")
+    home.save_revision().publish()
+
+
+def seed_locales(home: HomePage) -> None:
+    """Locales for every UI language; the home page is translated into Korean.
+
+    Other pages are not translated: Korean visitors then see the English page
+    (HomePage.route falls back) with the Korean interface around it.
+    """
+    for code in UI_LOCALES:
+        Locale.objects.get_or_create(language_code=code)
+    korean = Locale.objects.get(language_code="ko")
+    home_ko = home.get_translation_or_none(korean)
+    if home_ko is None:
+        home_ko = home.copy_for_translation(korean)
+    home_ko = home_ko.specific
+    home_ko.title = "WeGO 러닝"
+    home_ko.intro = "WeGO 200여 회원 도시의 공무원을 위한 교육, 웨비나, 수료증을 한곳에서 만나 보세요."
+    home_ko.membership_text = (
+        "<p>WeGO에는 도시와 지방정부, 기관, 기업이 함께합니다. 정회원과 준회원 "
+        "도시의 공무원은 무료 eGovFrame 기술 교육을 포함한 모든 프로그램에 참여할 수 "
+        "있습니다. 가입 문의는 "
+        '<a href="mailto:secretariat@wego.example">사무국</a>으로 연락해 주세요.</p>'
+    )
+    home_ko.news_count = home.news_count
+    home_ko.featured_news = home.featured_news
+    home_ko.save_revision().publish()

@@ -1,12 +1,20 @@
-"""Site pages: home, offices, standard pages; site settings; partners."""
+"""Site pages: home, news, offices, standard pages; site settings; partners."""
 
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from .blocks import BodyBlock
@@ -31,23 +39,75 @@ class HomePage(Page):
         blank=True,
         features=["bold", "italic", "link", "ul"],
     )
+    membership_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("membership page"),
+        help_text=_("Optional page with the full membership information."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    featured_news = models.ForeignKey(
+        "cms.NewsPage",
+        verbose_name=_("featured news"),
+        help_text=_("Shown first in the news section; the latest news follow."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    news_count = models.PositiveSmallIntegerField(
+        _("number of news items"),
+        default=3,
+        help_text=_("How many news items the home page shows (0 hides the section)."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("body"),
-        FieldPanel("membership_text"),
+        MultiFieldPanel(
+            [FieldPanel("featured_news"), FieldPanel("news_count")],
+            heading=_("News"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("membership_text"), FieldPanel("membership_page")],
+            heading=_("Membership"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """A page not translated into this locale falls back to the English one."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default = Locale.get_default()
+            if self.locale_id == default.id:
+                raise
+            fallback = self.get_translation_or_none(default)
+            if fallback is None:
+                raise
+            return fallback.specific.route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
+        from .selectors import news_latest
+
         context = super().get_context(request, *args, **kwargs)
-        context["offices"] = RegionalOfficePage.objects.live().public().order_by("path")
+        context["offices"] = (
+            RegionalOfficePage.objects.live()
+            .public()
+            .filter(locale_id=Locale.get_default().id)
+            .order_by("path")
+        )
+        context["latest_news"] = news_latest(
+            featured=self.featured_news, limit=self.news_count
+        )
         context["home_sections"] = [
             section
             for fn in hooks.get_hooks("home_sections")
@@ -94,6 +154,15 @@ class RegionalOfficePage(Page):
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    requires_approval = models.BooleanField(
+        _("editors need Secretariat approval"),
+        default=True,
+        help_text=_(
+            "On: this office's editors submit pages and news for approval by the "
+            "Secretariat. Off: they publish directly. Applied when this page is "
+            "published."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -113,6 +182,9 @@ class RegionalOfficePage(Page):
             heading=_("Contact"),
         ),
     ]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("requires_approval", permission="superuser"),
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("city"),
@@ -126,7 +198,10 @@ class RegionalOfficePage(Page):
         verbose_name = _("regional office page")
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import news_for_office
+
         context = super().get_context(request, *args, **kwargs)
+        context["office_news"] = news_for_office(office=self, limit=5)
         context["office_sections"] = [
             section
             for fn in hooks.get_hooks("office_sections")
@@ -235,3 +310,178 @@ class Partner(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+
+NEWS_PER_PAGE = 10
+
+
+class NewsIndexPage(Page):
+    """The news index (``/news/``) and, below it, one sub-index per office.
+
+    Each office's news lives under its own sub-index (``/news/<office>/``) so
+    that the office's editors group gets page permissions on that subtree only,
+    exactly as for its programmes and webinars.
+    """
+
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+    office = models.ForeignKey(
+        "cms.RegionalOfficePage",
+        verbose_name=_("office"),
+        help_text=_("Set on an office's own news section; empty on the main index."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="news_indexes",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("office")]
+    parent_page_types = ["cms.HomePage", "cms.NewsIndexPage"]
+    subpage_types = ["cms.NewsIndexPage", "cms.NewsPage"]
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import news_filter_options, news_list
+
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag", "")[:100]
+        office_slug = request.GET.get("office", "")[:100]
+        listing = news_list(index=self, tag=tag, office_slug=office_slug)
+        paginator = Paginator(listing.pages, NEWS_PER_PAGE)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except (EmptyPage, PageNotAnInteger):
+            page_obj = None
+        context.update(
+            {
+                "news": page_obj.object_list if page_obj else [],
+                "page_obj": page_obj,
+                "filters": listing,
+                "filter_options": news_filter_options(index=self),
+                "bad_page": page_obj is None,
+            }
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # An unknown page number or filter value is "not found", styled.
+        if (
+            response.context_data.get("bad_page")
+            or response.context_data["filters"].unknown
+        ):
+            response.status_code = 404
+        return response
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms.NewsPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsPage(Page):
+    """One news item. Its office comes from the office sub-index it is filed in."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    author = models.CharField(_("author"), max_length=100, blank=True)
+    office = models.ForeignKey(
+        "cms.RegionalOfficePage",
+        verbose_name=_("office"),
+        help_text=_("Filled in from the office news section the item is filed in."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="news",
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for lists, search results and sharing."),
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_alt = models.CharField(
+        _("hero image text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it."),
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    tags = ClusterTaggableManager(
+        through=NewsPageTag, blank=True, verbose_name=_("tags")
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("author"), FieldPanel("office")],
+            heading=_("About this item"),
+        ),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_alt")],
+            heading=_("Hero image"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("author"),
+        index.FilterField("date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        APIField("date"),
+        APIField("author"),
+        APIField("summary"),
+        APIField("body"),
+    ]
+
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+
+    def _section_office_id(self) -> int | None:
+        if not self.path or self.depth is None or self.depth < 2:
+            return None
+        parent = NewsIndexPage.objects.filter(path=self.path[: -self.steplen]).first()
+        return parent.office_id if parent else None
+
+    def clean(self):
+        super().clean()
+        section_office = self._section_office_id()
+        if section_office and self.office_id and self.office_id != section_office:
+            raise ValidationError(
+                {
+                    "office": _(
+                        "News filed in an office's section belongs to that office."
+                    )
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        # An office editor cannot file news as another office: the section decides.
+        section_office = self._section_office_id()
+        if section_office:
+            self.office_id = section_office
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import news_related
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_news"] = news_related(page=self, limit=3)
+        return context

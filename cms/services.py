@@ -1,0 +1,150 @@
+"""Changes to the public site: office publishing policy, the page cache.
+
+Publishing policy (who may publish what):
+
+* Each office has an editors group (``Editors: <office>``) with ``add_page`` and
+  ``change_page`` on the office's page (its programmes and webinars live below
+  it) and on the office's news section ``/news/<office>/``. Wagtail's tree
+  permissions therefore confine the group to those two subtrees.
+* When the office ``requires_approval`` (the default), both subtrees carry the
+  "Office approval" workflow whose single task is a ``GroupApprovalTask`` for
+  the ``Secretariat`` group, and the editors group has no ``publish_page``:
+  editors can only submit. When the Secretariat switches approval off, the
+  workflow is removed from the subtrees and ``publish_page`` is granted.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from lms.errors import DomainError, PermissionDenied
+from lms.services import SECRETARIAT_GROUP, office_editors_group_name, roles_ensure
+
+from .models import NewsIndexPage, RegionalOfficePage
+
+OFFICE_WORKFLOW_NAME = "Office approval"
+OFFICE_TASK_NAME = "Secretariat approval"
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+PAGE_CACHE_GENERATION_KEY = "cms:page-cache-generation"
+
+
+def _page_permission(codename: str) -> Permission:
+    return Permission.objects.get(
+        content_type__app_label="wagtailcore", codename=codename
+    )
+
+
+def office_workflow_ensure() -> Workflow:
+    """The single "Office approval" workflow: the Secretariat approves."""
+    secretariat = roles_ensure()[SECRETARIAT_GROUP]
+    workflow, _created = Workflow.objects.get_or_create(
+        name=OFFICE_WORKFLOW_NAME, defaults={"active": True}
+    )
+    task = GroupApprovalTask.objects.filter(name=OFFICE_TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=OFFICE_TASK_NAME)
+    task.groups.add(secretariat)
+    WorkflowTask.objects.get_or_create(
+        workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0}
+    )
+    return workflow
+
+
+def office_subtrees(*, office: RegionalOfficePage) -> list[Page]:
+    """The roots of everything an office's editors may edit."""
+    roots = [office.page_ptr]
+    roots += [index.page_ptr for index in NewsIndexPage.objects.filter(office=office)]
+    return roots
+
+
+@transaction.atomic
+def office_publishing_policy_apply(*, office: RegionalOfficePage) -> Group:
+    """Make permissions and workflow match the office's ``requires_approval`` flag.
+
+    Idempotent: it is run every time an office page is published, and by the
+    demo seed, and always converges to the same rows.
+    """
+    group, _created = Group.objects.get_or_create(
+        name=office_editors_group_name(office.title)
+    )
+    workflow = office_workflow_ensure()
+    publish = _page_permission("publish_page")
+    for root in office_subtrees(office=office):
+        for codename in EDITOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root, permission=_page_permission(codename)
+            )
+        if office.requires_approval:
+            GroupPagePermission.objects.filter(
+                group=group, page=root, permission=publish
+            ).delete()
+            WorkflowPage.objects.update_or_create(
+                page=root, defaults={"workflow": workflow}
+            )
+        else:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root, permission=publish
+            )
+            WorkflowPage.objects.filter(page=root).delete()
+    return group
+
+
+@transaction.atomic
+def office_set_requires_approval(
+    *, office: RegionalOfficePage, requires_approval: bool, user
+) -> RegionalOfficePage:
+    """The Secretariat switches Secretariat approval on or off for one office.
+
+    Only the Secretariat (superusers or members of the ``Secretariat`` group)
+    decides this: it is what stops an office from publishing unreviewed pages.
+    The change is recorded as a new published revision of the office page, so
+    the page history shows who switched it and when.
+    """
+    is_secretariat = (
+        user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+    )
+    if not is_secretariat:
+        raise PermissionDenied(
+            _("Only the Secretariat can change an office's approval rule."),
+            code="not_secretariat",
+        )
+    office = RegionalOfficePage.objects.get(pk=office.pk)
+    if office.has_unpublished_changes:
+        raise DomainError(
+            _("Publish or discard the office page's draft changes first."),
+            code="office_has_draft",
+        )
+    office.requires_approval = requires_approval
+    office.save_revision(user=user, log_action=True).publish(user=user)
+    # The page_published signal applies the policy; apply it here too so the
+    # rule holds even if signals are disconnected (e.g. in a data migration).
+    office_publishing_policy_apply(office=office)
+    return office
+
+
+def page_cache_generation() -> int:
+    return cache.get_or_set(PAGE_CACHE_GENERATION_KEY, 1, timeout=None)
+
+
+def page_cache_purge() -> None:
+    """Drop every cached anonymous page at once.
+
+    The cache key of each page includes a generation number; bumping it makes
+    all earlier entries unreachable (they expire on their own). Publishing,
+    unpublishing, moving or deleting any page changes listings elsewhere (home,
+    indexes, office pages), so a per-page purge would not be enough. Other apps
+    call this when their listings change (e.g. a programme fills up).
+    """
+    try:
+        cache.incr(PAGE_CACHE_GENERATION_KEY)
+    except ValueError:
+        cache.set(PAGE_CACHE_GENERATION_KEY, 2, timeout=None)
