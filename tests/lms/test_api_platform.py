@@ -1,0 +1,35 @@
+import re
+
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+
+
+def test_api_docs_load_only_our_own_static_files(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources, "the docs page references its assets"
+    assert all(s.startswith(("/static/", "/api/")) for s in sources), sources
+
+
+def test_unknown_api_path_and_wrong_method_use_the_error_shape(client, db):
+    response = client.get("/api/v1/auth/token/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_token_endpoint_is_throttled_with_retry_after(client, db, monkeypatch):
+    from lms.api import TokenThrottle
+
+    monkeypatch.setattr(TokenThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"})
+    cache.clear()
+    statuses = [
+        client.post("/api/v1/auth/token/", {"email": "a@b.example", "password": "x"}, content_type="application/json").status_code
+        for _ in range(4)
+    ]
+    assert statuses[:3] == [401, 401, 401]
+    assert statuses[3] == 429
+    last = client.post("/api/v1/auth/token/", {"email": "a@b.example", "password": "x"}, content_type="application/json")
+    assert last.json()["code"] == "throttled"
+    assert int(last["Retry-After"]) > 0
