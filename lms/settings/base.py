@@ -187,6 +187,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "courses-expire-offers": {
+        "task": "courses.tasks.expire_offers",
+        "schedule": 15 * 60,
+    },
+    "courses-send-reminders": {
+        "task": "courses.tasks.send_reminders",
+        "schedule": 3600,
+    },
+}
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "lms.User"
