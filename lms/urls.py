@@ -9,8 +9,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from django.views.i18n import set_language
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -37,9 +37,15 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = (
-        static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
-    )
+# Image renditions are public; serve them from MEDIA_ROOT when no front server
+# does. Other uploads (documents, letters, certificates) go through views that
+# check permissions, so the rest of MEDIA_ROOT is never exposed here.
+if settings.SERVE_PUBLIC_MEDIA:
+    urlpatterns = [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(images|original_images)/.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+        *urlpatterns,
+    ]

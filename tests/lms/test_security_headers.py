@@ -24,3 +24,13 @@ def test_unknown_page_is_a_styled_404_without_a_trace(client, demo):
     html = response.content.decode()
     assert "Page not found" in html
     assert "Traceback" not in html
+
+
+def test_only_public_image_files_are_served_from_media(client, db, settings, tmp_path):
+    (settings.MEDIA_ROOT / "images").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "images" / "a.png").write_bytes(b"\x89PNG\r\n")
+    (settings.MEDIA_ROOT / "documents").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "documents" / "private.pdf").write_bytes(b"%PDF-1.4")
+    assert client.get("/media/images/a.png").status_code == 200
+    assert client.get("/media/documents/private.pdf").status_code == 404
+    assert client.get("/media/images/../documents/private.pdf").status_code == 404
