@@ -1,1 +1,24 @@
-urlpatterns: list = []
+"""Certificate endpoints under ``/api/v1/`` (see CONTRACT.md)."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path(
+        "programmes/<int:programme_id>/certificates/issue/",
+        api.IssueView.as_view(),
+        name="api-certificates-issue",
+    ),
+    path("jobs/<int:job_id>/", api.JobView.as_view(), name="api-certificate-job"),
+    path(
+        "me/certificates/",
+        api.MyCertificatesView.as_view(),
+        name="api-my-certificates",
+    ),
+    path(
+        "certificates/<str:code>/",
+        api.CertificateLookupView.as_view(),
+        name="api-certificate",
+    ),
+]

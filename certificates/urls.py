@@ -1,1 +1,35 @@
-urlpatterns: list = []
+"""Public certificate URLs (site root, unprefixed: the QR code points here)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("certificates/verify/", views.verify_form, name="verify_form"),
+    path("certificates/verify/<str:code>/", views.verify, name="verify"),
+    path("certificates/issuer.json", views.issuer, name="issuer"),
+    path(
+        "certificates/status/<int:list_id>.json", views.status_list, name="status_list"
+    ),
+    path("certificates/contexts/<str:name>", views.context, name="context"),
+    path(
+        "certificates/programmes/<int:programme_id>/issue/",
+        views.issue,
+        name="issue",
+    ),
+    path("certificates/jobs/<int:job_id>/", views.job, name="job"),
+    path(
+        "certificates/<str:code>/certificate.pdf",
+        views.certificate_pdf,
+        name="pdf",
+    ),
+    path(
+        "certificates/<str:code>/credential.json",
+        views.credential,
+        name="credential",
+    ),
+    path("my/certificates/", views.my_certificates, name="mine"),
+    path("my/learning-record.pdf", views.learning_record_pdf, name="learning_record"),
+]

@@ -1,0 +1,35 @@
+"""A fixed-window limit on certificate lookups per client address.
+
+DRF's cache throttle reads, then writes, so parallel requests slip through;
+this counter uses the cache's atomic ``incr`` (Redis INCR in production), so
+the 21st lookup in a minute is refused however the requests interleave.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def lookups_per_minute() -> int:
+    return int(getattr(settings, "CERTIFICATE_LOOKUPS_PER_MINUTE", 20))
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted
+    # proxy rewrites REMOTE_ADDR itself.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def lookup_allowed(request) -> tuple[bool, int]:
+    """Count this lookup; return (allowed, seconds until the window resets)."""
+    now = time.time()
+    window = int(now // 60)
+    key = f"certificates:lookup:{client_address(request)}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.add(key, 1, timeout=120)
+        count = 1
+    return count <= lookups_per_minute(), max(1, 60 - int(now % 60))

@@ -1,0 +1,238 @@
+"""Public verification, downloads, published credentials, and participants' pages.
+
+Thin adapters: lookups go through ``selectors.certificate_by_code`` behind the
+per-address limit; changes go through ``services``.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lms.errors import DomainError
+
+from . import credentials, selectors, services
+from .codes import normalise_code
+from .pdf import render_transcript_pdf
+from .ratelimit import lookup_allowed
+
+JSON_LD = "application/ld+json"
+
+
+def _public_json(document: dict, *, content_type: str = JSON_LD) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type=f"{content_type}; charset=utf-8",
+    )
+    # Wallets and verifiers fetch these from other origins.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _rate_limited(request, retry_after: int) -> HttpResponse:
+    response = render(
+        request,
+        "certificates/rate_limited.html",
+        {"retry_after": retry_after},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _unknown(request, code: str) -> HttpResponse:
+    return render(
+        request,
+        "certificates/verify_unknown.html",
+        {"code": code[:64], "malformed": normalise_code(code) is None},
+        status=404,
+    )
+
+
+def _lookup(request, code: str):
+    """(certificate, error response): the limit first, then the lookup."""
+    allowed, retry_after = lookup_allowed(request)
+    if not allowed:
+        return None, _rate_limited(request, retry_after)
+    certificate = selectors.certificate_by_code(code=code)
+    if certificate is None:
+        return None, _unknown(request, code)
+    return certificate, None
+
+
+@require_GET
+def verify_form(request):
+    """The lookup form; a well-formed code redirects to its verify page."""
+    raw = request.GET.get("code", "")
+    error = ""
+    if raw:
+        canonical = normalise_code(raw)
+        if canonical:
+            return redirect("certificates:verify", code=canonical)
+        error = _(
+            "That is not a valid certificate code. Check it against the "
+            "certificate: it looks like WG-XXXX-XXXX-XXXX-XXXX-XXXX-X."
+        )
+    return render(
+        request,
+        "certificates/verify_form.html",
+        {"code": raw[:64], "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def verify(request, code: str):
+    """What the QR code opens: the database's word on the certificate."""
+    certificate, error = _lookup(request, code)
+    if error:
+        return error
+    if certificate.code != code:
+        return redirect("certificates:verify", code=certificate.code)
+    return render(request, "certificates/verify.html", {"certificate": certificate})
+
+
+@require_GET
+def certificate_pdf(request, code: str):
+    """The PDF, public by code like the verify page; rendered now if missing."""
+    certificate, error = _lookup(request, code)
+    if error:
+        return error
+    if certificate.is_revoked:
+        return render(
+            request,
+            "certificates/verify.html",
+            {"certificate": certificate},
+            status=410,
+        )
+    if not certificate.pdf:
+        certificate = services.certificate_pdf_ensure(certificate=certificate)
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"certificate-{certificate.code}.pdf",
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def credential(request, code: str):
+    """The signed Open Badges 3.0 credential (the URL a wallet imports)."""
+    certificate, error = _lookup(request, code)
+    if error:
+        return error
+    document = credentials.sign(
+        credentials.certificate_credential(certificate),
+        created=certificate.issued_at,
+    )
+    return _public_json(document)
+
+
+@require_GET
+def issuer(request):
+    """The issuer profile with the public key that verifies every credential."""
+    return _public_json(credentials.issuer_profile())
+
+
+@require_GET
+def status_list(request, list_id: int):
+    """The signed revocation list (W3C Bitstring Status List)."""
+    if list_id != credentials.STATUS_LIST_ID:
+        raise Http404
+    document = credentials.sign(
+        credentials.status_list_credential(
+            selectors.revoked_status_indexes(), valid_from=timezone.now()
+        ),
+        created=timezone.now(),
+    )
+    return _public_json(document)
+
+
+@require_GET
+def context(request, name: str):
+    """Our vendored JSON-LD contexts, for verifiers that cannot reach the web."""
+    for url, path in credentials.CONTEXT_FILES.items():
+        if path.name == name:
+            return _public_json(credentials.context_document(url))
+    raise Http404
+
+
+@login_required
+@require_GET
+def my_certificates(request):
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {
+            "certificates": selectors.certificates_of(user=request.user),
+            "base_url": settings.BASE_URL.rstrip("/"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def learning_record_pdf(request):
+    """One PDF transcript of every programme, webinar and certificate."""
+    record = selectors.learning_record(user=request.user)
+    data = render_transcript_pdf(user=request.user, record=record)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="learning-record.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue(request, programme_id: int):
+    """Trainers start the bulk issuance for their programme."""
+    try:
+        programme = services.programme_for_issue(programme_id=programme_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    if not selectors.user_may_issue(user=request.user, programme=programme):
+        return render(
+            request,
+            "certificates/forbidden.html",
+            {"programme": programme},
+            status=403,
+        )
+    if request.method == "POST":
+        try:
+            job = services.certificates_issue_for_programme(
+                programme=programme, actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("certificates:issue", programme_id=programme.pk)
+        return redirect("certificates:job", job_id=job.pk)
+    enrolments = selectors.completed_enrolments_for(programme=programme)
+    issued = {c.user_id: c for c in programme.certificates.select_related("user").all()}
+    return render(
+        request,
+        "certificates/issue.html",
+        {
+            "programme": programme,
+            "rows": [(e, issued.get(e.user_id)) for e in enrolments],
+            "jobs": programme.certificate_jobs.all()[:5],
+        },
+    )
+
+
+@login_required
+@require_GET
+def job(request, job_id: int):
+    """Bulk issuance progress; refreshes itself without JavaScript."""
+    found = selectors.job_for(job_id=job_id)
+    if found is None or not selectors.user_may_issue(
+        user=request.user, programme=found.programme
+    ):
+        raise Http404
+    return render(request, "certificates/job.html", {"job": found})
