@@ -8,7 +8,7 @@ live in ``services.py``.
 
 import uuid
 import zoneinfo
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -297,17 +297,18 @@ class ProgrammePage(Page):
         return self.ends_on < timezone.localdate()
 
     @property
+    def effective_enrolment_closes_at(self) -> datetime:
+        """The editor's closing time, or else the start of the first day."""
+        if self.enrolment_closes_at:
+            return self.enrolment_closes_at
+        return datetime.combine(self.starts_on, time.min, tzinfo=self.zoneinfo)
+
+    @property
     def is_open(self) -> bool:
         now = timezone.now()
-        if self.ends_on < now.date():
-            return False
         if self.enrolment_opens_at and now < self.enrolment_opens_at:
             return False
-        if self.enrolment_closes_at and now >= self.enrolment_closes_at:
-            return False
-        return (
-            self.enrolment_opens_at is not None or self.enrolment_closes_at is not None
-        )
+        return now < self.effective_enrolment_closes_at
 
     @cached_property
     def office(self):
@@ -460,6 +461,9 @@ class Enrolment(models.Model):
         _("letter of intent"), upload_to=letter_upload_to, blank=True
     )
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    endorsement_requested_at = models.DateTimeField(
+        _("endorsement requested at"), null=True, blank=True
+    )
     endorsed_at = models.DateTimeField(_("endorsed at"), null=True, blank=True)
     endorsed_by_email = models.EmailField(_("endorsed by"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -539,6 +543,9 @@ class EnrolmentEvent(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    notified_at = models.DateTimeField(
+        _("participant notified at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

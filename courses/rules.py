@@ -281,7 +281,11 @@ def _prerequisite(value, user, target) -> Verdict | None:
 
 def _window(value, user, target) -> Verdict | None:
     opens = value.get("opens_at") or getattr(target, "enrolment_opens_at", None)
-    closes = value.get("closes_at") or getattr(target, "enrolment_closes_at", None)
+    closes = value.get("closes_at")
+    if closes is None and _is_programme(target):
+        closes = target.effective_enrolment_closes_at
+    elif closes is None:
+        closes = getattr(target, "enrolment_closes_at", None)
     if opens is None and closes is None:
         return None
     now = timezone.now()
@@ -438,12 +442,21 @@ def evaluate_rules(*, rules, user, target) -> list[Verdict]:
                 _("Sign in to see whether you can enrol."),
             )
         ]
+    pairs = [(block.block_type, block.value) for block in rules or []]
+    if _is_programme(target):
+        # A programme's own window and capacity fields always apply, even when
+        # the editor did not add the matching rule block.
+        present = {kind for kind, _value in pairs}
+        if "enrolment_window" not in present:
+            pairs.insert(0, ("enrolment_window", {}))
+        if "capacity" not in present:
+            pairs.append(("capacity", {"waitlist": True}))
     verdicts = []
-    for block in rules or []:
-        evaluator = _EVALUATORS.get(block.block_type)
+    for kind, value in pairs:
+        evaluator = _EVALUATORS.get(kind)
         if evaluator is None:
             continue
-        verdict = evaluator(block.value, user, target)
+        verdict = evaluator(value, user, target)
         if verdict is not None:
             verdicts.append(verdict)
     return verdicts
