@@ -127,15 +127,28 @@ class TokenView(APIView):
         return Response({"token": api_token_create(user=user, name=data["name"])})
 
 
+class TokenRevokeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, default="default")
+
+
 class TokenRevokeView(APIView):
+    """Revoke the token of one of the caller's devices."""
+
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=inline_serializer("TokenRevoke", {"name": serializers.CharField()}),
-        responses={204: None, 404: OpenApiResponse(ErrorSerializer)},
+        request=TokenRevokeSerializer,
+        responses={
+            204: None,
+            400: OpenApiResponse(ErrorSerializer),
+            401: OpenApiResponse(ErrorSerializer),
+            404: OpenApiResponse(ErrorSerializer),
+        },
     )
     def post(self, request):
-        name = str(request.data.get("name", "default"))
+        serializer = TokenRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data["name"]
         if not api_token_revoke(user=request.user, name=name):
             raise exceptions.NotFound(_("No token for that device."))
         return Response(status=status.HTTP_204_NO_CONTENT)
