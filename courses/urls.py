@@ -1,1 +1,33 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("my/programmes/", views.my_programmes, name="my_programmes"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path(
+        "programmes/<int:pk>/calendar.ics",
+        views.programme_calendar,
+        name="programme_calendar",
+    ),
+    path("programmes/<int:pk>/apply/", views.programme_apply, name="apply"),
+    path(
+        "programmes/<int:pk>/presentation/",
+        views.presentation_upload,
+        name="presentation_upload",
+    ),
+    path(
+        "presentations/<int:pk>/slides.pdf",
+        views.presentation_download,
+        name="presentation_download",
+    ),
+    path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="withdraw"),
+    re_path(
+        r"^offers/(?P<pk>[0-9]+)/(?P<action>accept|decline)/$",
+        views.offer_respond,
+        name="offer_respond",
+    ),
+    path("endorse/<str:token>/", views.endorse, name="endorse"),
+]

@@ -1,0 +1,422 @@
+"""Reads about programmes: listings, eligibility, timetables, completion."""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from lms.services import SECRETARIAT_GROUP
+
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    EnrolmentStatus,
+    ProgrammePage,
+    Session,
+)
+from .rules import Verdict, evaluate_rules
+
+
+def user_is_secretariat(user) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+def user_can_train(*, user, programme: ProgrammePage) -> bool:
+    """Trainers of the programme and the Secretariat run its attendance.
+
+    Office editors and other staff are not trainers by default: attendance and
+    completion lead to certificates, so only named people may record them.
+    """
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user_is_secretariat(user):
+        return True
+    return programme.trainers.filter(pk=user.pk).exists()
+
+
+def user_can_manage(*, user, programme: ProgrammePage) -> bool:
+    """Who decides on applications: the Secretariat and the office's editors.
+
+    Office editors are exactly those Wagtail lets edit the programme page, so
+    the approval queue follows the page tree permissions.
+    """
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user_is_secretariat(user):
+        return True
+    return bool(user.is_staff and programme.permissions_for_user(user).can_edit())
+
+
+def programme_eligibility(
+    *, programme: ProgrammePage, user
+) -> tuple[bool, list[Verdict]]:
+    """Whether ``user`` may apply now, with every rule's verdict.
+
+    Eligible means no blocking rule failed. A full programme with a waitlist
+    is still eligible: the verdict says the applicant will be waitlisted.
+    """
+    user = user or AnonymousUser()
+    verdicts = evaluate_rules(rules=programme.rules, user=user, target=programme)
+    eligible = not any(v.blocking and not v.ok for v in verdicts)
+    return eligible, verdicts
+
+
+def _office_slug_subquery():
+    parent = Page.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    )
+    return parent
+
+
+def programme_list(
+    *,
+    office: str | None = None,
+    kind: str | None = None,
+    topic: str | None = None,
+    format: str | None = None,
+    is_open: bool | None = None,
+    when: str | None = None,
+    user=None,
+) -> QuerySet[ProgrammePage]:
+    """Live programmes of every office, upcoming first, then past, newest first.
+
+    Office, seats and topics come from annotations and one prefetch, so the
+    number of queries does not grow with the number of programmes.
+    """
+    today = timezone.localdate()
+    now = timezone.now()
+    parent = _office_slug_subquery()
+    qs = (
+        ProgrammePage.objects.live()
+        .public()
+        .annotate(
+            office_slug=Subquery(parent.values("slug")[:1]),
+            office_title=Subquery(parent.values("title")[:1]),
+            seats_taken_count=Count(
+                "enrolments",
+                filter=Q(enrolments__status__in=Enrolment.HOLDS_SEAT),
+                distinct=True,
+            ),
+            past=Case(
+                When(ends_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .prefetch_related("tagged_topics__tag")
+    )
+    if office:
+        qs = qs.filter(office_slug=office)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if format:
+        qs = qs.filter(format=format)
+    if topic:
+        qs = qs.filter(tagged_topics__tag__slug=topic).distinct()
+    if when == "upcoming":
+        qs = qs.filter(ends_on__gte=today)
+    elif when == "past":
+        qs = qs.filter(ends_on__lt=today)
+    if is_open is not None:
+        window = (
+            Q(enrolment_opens_at__isnull=True) | Q(enrolment_opens_at__lte=now)
+        ) & (
+            Q(enrolment_closes_at__gt=now)
+            | Q(enrolment_closes_at__isnull=True, starts_on__gt=today)
+        )
+        qs = qs.filter(window) if is_open else qs.exclude(window)
+    return qs.order_by(
+        "past",
+        Case(When(past=False, then=F("starts_on"))).asc(nulls_last=True),
+        "-starts_on",
+        "pk",
+    )
+
+
+def seats_left(programme: ProgrammePage) -> int | None:
+    """Free seats, from the listing annotation when there is one."""
+    if programme.capacity is None:
+        return None
+    taken = getattr(programme, "seats_taken_count", None)
+    if taken is None:
+        taken = programme.seats_taken()
+    return max(programme.capacity - taken, 0)
+
+
+def programme_topics(programme: ProgrammePage) -> list:
+    return [t.tag for t in programme.tagged_topics.all()]
+
+
+def programme_filter_choices() -> dict:
+    """Offices and topics that have live programmes, for the filter form."""
+    from taggit.models import Tag
+
+    from cms.models import RegionalOfficePage
+
+    return {
+        "offices": list(
+            RegionalOfficePage.objects.live()
+            .public()
+            .order_by("path")
+            .values("slug", "title")
+        ),
+        "topics": list(
+            Tag.objects.filter(courses_programmetopic_items__content_object__live=True)
+            .distinct()
+            .order_by("name")
+            .values("slug", "name")
+        ),
+    }
+
+
+@dataclass
+class TimetableRow:
+    session: Session
+    local_start: object
+    local_end: object
+    viewer_start: object | None
+    viewer_end: object | None
+
+
+@dataclass
+class TimetableDay:
+    day: date
+    rows: list[TimetableRow] = field(default_factory=list)
+
+
+def programme_timetable(
+    *, programme: ProgrammePage, viewer_timezone: str | None = None
+) -> list[TimetableDay]:
+    """Sessions grouped by day in the programme's zone, with the viewer's time.
+
+    The viewer's time is only added when their zone differs, so a Seoul
+    participant is not shown the same time twice.
+    """
+    import zoneinfo
+
+    zone = programme.zoneinfo
+    viewer_zone = None
+    if viewer_timezone:
+        try:
+            viewer_zone = zoneinfo.ZoneInfo(viewer_timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            viewer_zone = None
+    days: OrderedDict[date, TimetableDay] = OrderedDict()
+    sessions = sorted(programme.sessions.all(), key=lambda s: (s.starts_at, s.pk or 0))
+    for session in sessions:
+        start = timezone.localtime(session.starts_at, zone)
+        end = timezone.localtime(session.ends_at, zone)
+        viewer_start = viewer_end = None
+        if (
+            viewer_zone is not None
+            and start.utcoffset()
+            != timezone.localtime(session.starts_at, viewer_zone).utcoffset()
+        ):
+            viewer_start = timezone.localtime(session.starts_at, viewer_zone)
+            viewer_end = timezone.localtime(session.ends_at, viewer_zone)
+        day = days.setdefault(start.date(), TimetableDay(day=start.date()))
+        day.rows.append(TimetableRow(session, start, end, viewer_start, viewer_end))
+    return list(days.values())
+
+
+def enrolment_for(*, programme: ProgrammePage, user) -> Enrolment | None:
+    if not user or not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.filter(programme=programme, user=user)
+        .prefetch_related("offers")
+        .first()
+    )
+
+
+def my_enrolments(*, user) -> QuerySet[Enrolment]:
+    """A participant's enrolments, newest programme first, with what the page shows."""
+    now = timezone.now()
+    return (
+        Enrolment.objects.filter(user=user)
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "programme__sessions",
+                queryset=Session.objects.filter(ends_at__gte=now).order_by("starts_at"),
+                to_attr="upcoming_sessions",
+            ),
+            "offers",
+        )
+        .order_by("-programme__starts_on", "pk")
+    )
+
+
+def calendar_sessions(*, user) -> QuerySet[Session]:
+    """Every session of the programmes where the person holds a confirmed seat."""
+    return (
+        Session.objects.filter(
+            programme__enrolments__user=user,
+            programme__enrolments__status=EnrolmentStatus.CONFIRMED,
+            programme__live=True,
+        )
+        .select_related("programme")
+        .order_by("starts_at")
+    )
+
+
+def pending_enrolments(*, user) -> QuerySet[Enrolment]:
+    """Applications awaiting a decision on programmes ``user`` may manage."""
+    qs = (
+        Enrolment.objects.filter(status=EnrolmentStatus.PENDING_APPROVAL)
+        .select_related("programme", "user", "organisation")
+        .order_by("created_at")
+    )
+    if user_is_secretariat(user):
+        return qs
+    allowed = [
+        p.pk
+        for p in ProgrammePage.objects.filter(
+            pk__in=qs.values("programme_id")
+        ).specific()
+        if user_can_manage(user=user, programme=p)
+    ]
+    return qs.filter(programme_id__in=allowed)
+
+
+# --- completion -----------------------------------------------------------------
+
+
+@dataclass
+class CompletionStatus:
+    eligible: bool
+    attended: int
+    counted: int
+    needed: int
+    missing_required: list[str]
+    reason: str
+
+
+def _completion(
+    enrolment: Enrolment, sessions: list[Session], marks: dict[int, Attendance]
+) -> CompletionStatus:
+    programme = enrolment.programme
+    since = enrolment.confirmed_at
+    applicable = []
+    for session in sessions:
+        mark = marks.get(session.pk)
+        attended = mark is not None and mark.status == AttendanceStatus.PRESENT
+        # Sessions held before a late (waitlist-promoted) participant was
+        # confirmed never count against them, only for them.
+        if since and session.starts_at < since and not attended:
+            continue
+        applicable.append((session, mark, attended))
+    counted_sessions = [
+        (s, m, a)
+        for s, m, a in applicable
+        if s.counts_toward_completion
+        and not (m is not None and m.status == AttendanceStatus.EXCUSED)
+    ]
+    counted = len(counted_sessions)
+    attended = sum(1 for _s, _m, a in counted_sessions if a)
+    needed = math.ceil(counted * programme.completion_min_share / 100)
+    missing = [s.title for s, _m, a in applicable if s.required and not a]
+    parts = [
+        _("attended %(attended)s of %(counted)s counted sessions; needs %(needed)s")
+        % {"attended": attended, "counted": counted, "needed": needed}
+    ]
+    if missing:
+        parts.append(_("missed required: %(titles)s") % {"titles": ", ".join(missing)})
+    confirmed = enrolment.status == EnrolmentStatus.CONFIRMED
+    if not confirmed:
+        parts.append(_("the enrolment is not confirmed"))
+    eligible = confirmed and counted > 0 and attended >= needed and not missing
+    return CompletionStatus(
+        eligible=eligible,
+        attended=attended,
+        counted=counted,
+        needed=needed,
+        missing_required=missing,
+        reason="; ".join(parts),
+    )
+
+
+def completion_status(*, enrolment: Enrolment) -> CompletionStatus:
+    """Whether the participant meets the programme's completion rule, and why.
+
+    The rule: present at ``completion_min_share`` percent of the counted
+    sessions (excused ones are left out), and at every required session.
+    """
+    sessions = list(enrolment.programme.sessions.all())
+    marks = {a.session_id: a for a in enrolment.attendance.all()}
+    return _completion(enrolment, sessions, marks)
+
+
+def programme_roster(
+    *, programme: ProgrammePage
+) -> list[tuple[Enrolment, CompletionStatus]]:
+    """Every active enrolment with its attendance and completion, in 3 queries."""
+    sessions = list(programme.sessions.all())
+    enrolments = list(
+        programme.enrolments.exclude(status__in=Enrolment.INACTIVE)
+        .select_related("user", "organisation", "programme")
+        .prefetch_related("attendance")
+        .order_by("status", "waitlist_position", "user__last_name", "pk")
+    )
+    rows = []
+    for enrolment in enrolments:
+        marks = {a.session_id: a for a in enrolment.attendance.all()}
+        rows.append((enrolment, _completion(enrolment, sessions, marks)))
+    return rows
+
+
+def completed_enrolments(*, programme: ProgrammePage) -> QuerySet[Enrolment]:
+    """Enrolments whose completion a trainer confirmed: what certificates use."""
+    return (
+        programme.enrolments.filter(
+            status=EnrolmentStatus.CONFIRMED, completed_at__isnull=False
+        )
+        .select_related("user", "organisation", "completed_by")
+        .order_by("user__last_name", "pk")
+    )
+
+
+def presentations_visible_to(*, programme: ProgrammePage, user) -> list:
+    """The cohort's slides, shown to confirmed participants and trainers only."""
+    from .models import ParticipantPresentation
+
+    if not user or not user.is_authenticated:
+        return []
+    allowed = (
+        user_can_train(user=user, programme=programme)
+        or programme.enrolments.filter(
+            user=user, status=EnrolmentStatus.CONFIRMED
+        ).exists()
+    )
+    if not allowed:
+        return []
+    return list(
+        ParticipantPresentation.objects.filter(
+            enrolment__programme=programme,
+            enrolment__status=EnrolmentStatus.CONFIRMED,
+        ).select_related("enrolment__user")
+    )

@@ -1,0 +1,80 @@
+"""Shape checks for application answers and uploaded PDFs."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lms.errors import DomainError
+
+DELIVERY_LOCATIONS = {
+    "home_country": gettext_lazy("In my home country"),
+    "korea": gettext_lazy("In Korea"),
+}
+
+# question key → (programme flag, max length)
+QUESTIONS = {
+    "motivation": ("asks_motivation", 2000),
+    "technical_experience": ("asks_technical_experience", 1000),
+    "delivery_location": ("asks_delivery_location", 20),
+    "preferred_dates": ("asks_preferred_dates", 200),
+}
+
+
+def asked_questions(programme) -> list[str]:
+    return [key for key, (flag, _n) in QUESTIONS.items() if getattr(programme, flag)]
+
+
+def clean_answers(*, programme, answers) -> dict:
+    """The programme's questions, each answered, nothing else; 400 otherwise."""
+    answers = answers if answers is not None else {}
+    if not isinstance(answers, dict):
+        raise DomainError(
+            _("Answers must be an object of question → answer."),
+            code="invalid_answers",
+        )
+    asked = asked_questions(programme)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    for key, value in answers.items():
+        if key not in asked:
+            errors[key] = _("This programme does not ask this question.")
+            continue
+        if not isinstance(value, str):
+            errors[key] = _("Give the answer as text.")
+            continue
+        value = value.strip()
+        if len(value) > QUESTIONS[key][1]:
+            errors[key] = _("At most %(n)s characters.") % {"n": QUESTIONS[key][1]}
+            continue
+        if value:
+            cleaned[key] = value
+    for key in asked:
+        if key not in cleaned and key not in errors:
+            errors[key] = _("This question needs an answer.")
+    location = cleaned.get("delivery_location")
+    if location and location not in DELIVERY_LOCATIONS:
+        errors["delivery_location"] = _("Choose home_country or korea.")
+    if errors:
+        raise DomainError(
+            _("Some answers are missing or not valid."),
+            code="invalid_answers",
+            errors=errors,
+        )
+    return cleaned
+
+
+def check_pdf(upload, *, max_bytes: int) -> None:
+    """A real PDF (by its first bytes, not its name) no larger than ``max_bytes``."""
+    size = getattr(upload, "size", None)
+    if size is None or size > max_bytes:
+        raise DomainError(
+            _("The file is larger than %(mb)s MB.")
+            % {"mb": max_bytes // (1024 * 1024)},
+            code="file_too_large",
+        )
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if b"%PDF-" not in head[:1024] or not head.lstrip().startswith(b"%PDF-"):
+        raise DomainError(_("The file is not a PDF document."), code="not_a_pdf")

@@ -1,0 +1,182 @@
+"""E-mails to participants and focal points, each sent at most once."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from ..models import Enrolment, EnrolmentEvent, EnrolmentStatus
+
+ENDORSEMENT_SALT = "courses.endorse"
+
+KIND_BY_STATUS = {
+    EnrolmentStatus.PENDING_ENDORSEMENT: "received",
+    EnrolmentStatus.PENDING_APPROVAL: "received",
+    EnrolmentStatus.CONFIRMED: "confirmed",
+    EnrolmentStatus.WAITLISTED: "waitlisted",
+    EnrolmentStatus.OFFERED: "offered",
+    EnrolmentStatus.REJECTED: "rejected",
+    EnrolmentStatus.WITHDRAWN: "withdrawn",
+}
+
+
+def _zone(name: str | None):
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _send(kind: str, *, to: str, language: str, context: dict) -> None:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        text = render_to_string(f"courses/email/{kind}.txt", context).strip()
+    subject, _sep, body = text.partition("\n")
+    send_mail(
+        subject.strip(),
+        body.strip() + "\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+    )
+
+
+def _context(enrolment: Enrolment) -> dict:
+    programme = enrolment.programme
+    user = enrolment.user
+    first = programme.sessions.order_by("starts_at").first()
+    offer = enrolment.offers.order_by("-offered_at").first()
+    return {
+        "enrolment": enrolment,
+        "programme": programme,
+        "user": user,
+        "first_session": first,
+        "programme_zone": programme.zoneinfo,
+        "user_zone": _zone(user.timezone),
+        "offer": offer,
+        "base_url": settings.BASE_URL.rstrip("/"),
+        "my_url": settings.BASE_URL.rstrip("/") + "/my/programmes/",
+        "programme_url": programme.get_full_url() or settings.BASE_URL,
+    }
+
+
+def notification_send_for_event(*, event_id: int) -> bool:
+    """Tell the participant about one status change, exactly once.
+
+    The event row is locked and stamped in the same transaction as the send,
+    so a retried task does not e-mail twice; a failed send leaves it unstamped
+    for the retry.
+    """
+    with transaction.atomic():
+        event = (
+            EnrolmentEvent.objects.select_for_update()
+            .select_related("enrolment__programme", "enrolment__user")
+            .filter(pk=event_id)
+            .first()
+        )
+        if event is None or event.notified_at is not None:
+            return False
+        kind = KIND_BY_STATUS.get(event.to_status)
+        if kind is None:
+            return False
+        enrolment = event.enrolment
+        context = _context(enrolment) | {"event": event}
+        _send(
+            kind,
+            to=enrolment.user.email,
+            language=enrolment.user.preferred_language,
+            context=context,
+        )
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
+    return True
+
+
+def endorsement_token(enrolment: Enrolment) -> str:
+    return signing.dumps(
+        {"e": enrolment.pk, "m": enrolment.organisation.focal_point_email.lower()},
+        salt=ENDORSEMENT_SALT,
+    )
+
+
+def endorsement_read_token(token: str, *, max_age_days: int = 30) -> tuple[int, str]:
+    data = signing.loads(
+        token, salt=ENDORSEMENT_SALT, max_age=timedelta(days=max_age_days)
+    )
+    return int(data["e"]), str(data["m"])
+
+
+def endorsement_request_send(*, enrolment_id: int) -> bool:
+    """Ask the applicant's focal point, by a signed link, to endorse them. Once."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .select_related("programme", "user", "organisation")
+            .filter(pk=enrolment_id, status=EnrolmentStatus.PENDING_ENDORSEMENT)
+            .first()
+        )
+        if (
+            enrolment is None
+            or enrolment.endorsement_requested_at
+            or not enrolment.organisation
+            or not enrolment.organisation.focal_point_email
+        ):
+            return False
+        link = settings.BASE_URL.rstrip("/") + reverse(
+            "courses:endorse", args=[endorsement_token(enrolment)]
+        )
+        _send(
+            "endorsement_request",
+            to=enrolment.organisation.focal_point_email,
+            language=settings.LANGUAGE_CODE,
+            context=_context(enrolment) | {"link": link},
+        )
+        enrolment.endorsement_requested_at = timezone.now()
+        enrolment.save(update_fields=["endorsement_requested_at"])
+    return True
+
+
+def reminders_due(now=None) -> list[int]:
+    """Confirmed enrolments whose first session starts within the next 36 hours."""
+    now = now or timezone.now()
+    return list(
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.CONFIRMED, reminder_sent_at__isnull=True
+        )
+        .annotate(first_start=Min("programme__sessions__starts_at"))
+        .filter(first_start__gt=now, first_start__lte=now + timedelta(hours=36))
+        .values_list("pk", flat=True)
+    )
+
+
+def reminder_send(*, enrolment_id: int) -> bool:
+    """The day-before reminder with the first session's time in both zones. Once."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .select_related("programme", "user")
+            .filter(
+                pk=enrolment_id,
+                status=EnrolmentStatus.CONFIRMED,
+                reminder_sent_at__isnull=True,
+            )
+            .first()
+        )
+        if enrolment is None:
+            return False
+        _send(
+            "reminder",
+            to=enrolment.user.email,
+            language=enrolment.user.preferred_language,
+            context=_context(enrolment),
+        )
+        enrolment.reminder_sent_at = timezone.now()
+        enrolment.save(update_fields=["reminder_sent_at"])
+    return True

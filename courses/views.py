@@ -1,0 +1,297 @@
+"""Human pages: programme page context, applying, my programmes, calendars."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lms.errors import DomainError
+from lms.models import User
+
+from . import selectors, services
+from .calendar import programme_ics, user_feed_ics
+from .forms import ApplicationForm, PresentationForm, ProgrammeFilterForm
+from .models import (
+    Enrolment,
+    EnrolmentStatus,
+    OfferState,
+    ParticipantPresentation,
+    ProgrammePage,
+    SessionKind,
+    WaitlistOffer,
+)
+from .services.notifications import endorsement_read_token
+
+PAGE_SIZE = 12
+
+
+def _live_programme(pk: int) -> ProgrammePage:
+    page = ProgrammePage.objects.live().public().filter(pk=pk).first()
+    if page is None:
+        raise Http404(_("There is no such programme."))
+    return page
+
+
+def _back(request, programme: ProgrammePage | None = None):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    if programme is not None:
+        return redirect(programme.url)
+    return redirect("courses:my_programmes")
+
+
+def programme_index_context(request) -> dict:
+    """The filterable, paginated listing for ``ProgrammeIndexPage``."""
+    choices = selectors.programme_filter_choices()
+    form = ProgrammeFilterForm(
+        request.GET or None, offices=choices["offices"], topics=choices["topics"]
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    when = filters.get("when") or "upcoming"
+    programmes = selectors.programme_list(
+        office=filters.get("office") or None,
+        kind=filters.get("kind") or None,
+        topic=filters.get("topic") or None,
+        format=filters.get("format") or None,
+        is_open=True if filters.get("open") else None,
+        when=when,
+    )
+    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter_form": form,
+        "programmes": page,
+        "when": when,
+        "query_string": query.urlencode(),
+    }
+
+
+def programme_page_context(request, programme: ProgrammePage) -> dict:
+    """What the programme page shows: timetable, eligibility, the form."""
+    user = request.user
+    viewer_tz = user.timezone if user.is_authenticated else None
+    enrolment = selectors.enrolment_for(programme=programme, user=user)
+    eligible, verdicts = selectors.programme_eligibility(programme=programme, user=user)
+    open_offer = None
+    if enrolment is not None:
+        open_offer = next(
+            (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED), None
+        )
+    can_apply = (
+        user.is_authenticated and enrolment is None and eligible and programme.is_open
+    )
+    has_presentations = any(
+        s.kind == SessionKind.PARTICIPANT_PRESENTATION for s in programme.sessions.all()
+    )
+    return {
+        "timetable": selectors.programme_timetable(
+            programme=programme, viewer_timezone=viewer_tz
+        ),
+        "viewer_timezone": viewer_tz,
+        "eligible": eligible,
+        "verdicts": verdicts,
+        "enrolment": enrolment,
+        "open_offer": open_offer,
+        "can_apply": can_apply,
+        "application_form": ApplicationForm(programme=programme) if can_apply else None,
+        "seats_left": programme.seats_left(),
+        "topics": selectors.programme_topics(programme),
+        "partners": list(programme.partners.all()),
+        "office": programme.office,
+        "presentations": selectors.presentations_visible_to(
+            programme=programme, user=user
+        )
+        if has_presentations
+        else [],
+        "presentation_form": PresentationForm()
+        if has_presentations
+        and enrolment is not None
+        and enrolment.status == EnrolmentStatus.CONFIRMED
+        else None,
+        "login_url": f"{reverse('account_login')}?next={programme.url}",
+    }
+
+
+@login_required
+@require_POST
+def programme_apply(request, pk: int):
+    programme = _live_programme(pk)
+    form = ApplicationForm(request.POST, request.FILES, programme=programme)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect(programme.url)
+    try:
+        enrolment = services.enrolment_apply(
+            programme=programme,
+            user=request.user,
+            answers=form.answers(),
+            letter=form.cleaned_data.get("letter_of_intent"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(programme.url)
+    if enrolment.status == EnrolmentStatus.CONFIRMED:
+        messages.success(request, _("Your seat is confirmed."))
+    elif enrolment.status == EnrolmentStatus.WAITLISTED:
+        messages.info(
+            request,
+            _("All seats are taken: you are number %(n)s on the waitlist.")
+            % {"n": enrolment.waitlist_position},
+        )
+    else:
+        messages.success(
+            request, _("Application received; we will e-mail you the decision.")
+        )
+    return redirect(programme.url)
+
+
+@login_required
+@require_POST
+def enrolment_withdraw(request, pk: int):
+    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user)
+    try:
+        services.enrolment_withdraw(enrolment=enrolment, actor=request.user)
+        messages.success(request, _("You have withdrawn your application."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def offer_respond(request, pk: int, action: str):
+    offer = get_object_or_404(WaitlistOffer, pk=pk, enrolment__user=request.user)
+    try:
+        if action == "accept":
+            services.offer_accept(offer=offer, user=request.user)
+            messages.success(request, _("Your seat is confirmed."))
+        else:
+            services.offer_decline(offer=offer, user=request.user)
+            messages.info(request, _("You declined the seat; thank you for saying."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def presentation_upload(request, pk: int):
+    programme = _live_programme(pk)
+    enrolment = get_object_or_404(Enrolment, programme=programme, user=request.user)
+    form = PresentationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Give a title and choose a PDF file."))
+        return redirect(programme.url)
+    try:
+        services.presentation_upload(
+            enrolment=enrolment,
+            user=request.user,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )
+        messages.success(request, _("Your presentation is shared with the group."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(programme.url)
+
+
+@login_required
+def presentation_download(request, pk: int):
+    presentation = get_object_or_404(
+        ParticipantPresentation.objects.select_related("enrolment__programme"), pk=pk
+    )
+    programme = presentation.enrolment.programme
+    visible = selectors.presentations_visible_to(programme=programme, user=request.user)
+    if presentation not in visible:
+        raise Http404
+    return FileResponse(
+        presentation.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{presentation.title}.pdf",
+    )
+
+
+def programme_calendar(request, pk: int):
+    programme = _live_programme(pk)
+    response = HttpResponse(
+        programme_ics(programme), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}.ics"'
+    return response
+
+
+def calendar_feed(request, token: str):
+    """The private feed; the unguessable token in the URL is the credential."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        raise Http404
+    body = user_feed_ics(user, selectors.calendar_sessions(user=user))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+def my_programmes(request):
+    enrolments = list(selectors.my_enrolments(user=request.user))
+    for enrolment in enrolments:
+        enrolment.open_offer = next(
+            (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED), None
+        )
+        enrolment.next_session = next(iter(enrolment.programme.upcoming_sessions), None)
+    feed = request.build_absolute_uri(
+        reverse("courses:calendar_feed", args=[request.user.calendar_token])
+    )
+    return render(
+        request,
+        "courses/my_programmes.html",
+        {
+            "enrolments": enrolments,
+            "feed_url": feed,
+            "user_zone": request.user.timezone or "UTC",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def endorse(request, token: str):
+    """The focal point's page, reached from the signed link in their e-mail."""
+    try:
+        enrolment_id, email = endorsement_read_token(token)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("programme", "user", "organisation"),
+        pk=enrolment_id,
+    )
+    if request.method == "POST":
+        try:
+            services.enrolment_endorse(
+                enrolment=enrolment,
+                endorser_email=email,
+                endorse=request.POST.get("decision") == "endorse",
+                actor=request.user if request.user.is_authenticated else None,
+            )
+            messages.success(request, _("Thank you: your answer was recorded."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(request.path)
+    return render(
+        request,
+        "courses/endorse.html",
+        {"enrolment": enrolment, "pending": enrolment.status == "pending_endorsement"},
+    )

@@ -1,0 +1,68 @@
+"""Admin menu, approval queue, and the sections the home and office pages show."""
+
+from django.db import transaction
+from django.urls import path, re_path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views, selectors
+from .models import ProgrammePage
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "courses/approvals/", admin_views.approval_queue, name="courses_approvals"
+        ),
+        re_path(
+            r"^courses/approvals/(?P<pk>[0-9]+)/(?P<action>approve|reject)/$",
+            admin_views.approval_decide,
+            name="courses_approval_decide",
+        ),
+    ]
+
+
+class ApprovalMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_staff
+
+
+@hooks.register("register_admin_menu_item")
+def register_approvals_menu_item():
+    return ApprovalMenuItem(
+        _("Applications"),
+        reverse("courses_approvals"),
+        icon_name="tasks",
+        order=240,
+    )
+
+
+@hooks.register("after_publish_page")
+def promote_after_publish(request, page):
+    """A raised capacity offers the new seats to the waitlist at once."""
+    if isinstance(page.specific, ProgrammePage):
+        from .tasks import programme_promote_waitlist
+
+        transaction.on_commit(lambda: programme_promote_waitlist.delay(page.pk))
+
+
+@hooks.register("home_sections")
+def open_programmes_section(request, page):
+    programmes = list(selectors.programme_list(is_open=True, when="upcoming")[:6])
+    if not programmes:
+        return None
+    return {"template": "courses/includes/home_section.html", "programmes": programmes}
+
+
+@hooks.register("office_sections")
+def office_programmes_section(request, page):
+    programmes = list(selectors.programme_list(office=page.slug)[:6])
+    if not programmes:
+        return None
+    return {
+        "template": "courses/includes/office_section.html",
+        "programmes": programmes,
+        "office_slug": page.slug,
+    }
