@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from courses.models import ProgrammePage
 from tests.certificates.factories import completed_enrolment
 from tests.courses.factories import make_programme, site_tree
 from tests.factories import UserFactory
@@ -34,7 +35,8 @@ def programme(office, trainer):
         ends_on=today.replace(year=2016, month=10, day=21),
     )
     page.trainers.add(trainer)
-    return page
+    page.save()  # commit the ParentalManyToMany to the database
+    return ProgrammePage.objects.get(pk=page.pk)
 
 
 @pytest.fixture
