@@ -1,0 +1,140 @@
+"""Broadcasting stored Q&A events to the sockets of a webinar's room.
+
+Called by services through ``transaction.on_commit``, so nothing is announced
+that was not stored. Three things keep a room fast with a thousand sockets:
+
+* each event is encoded to JSON once, here, in the few variants viewers can
+  differ by (moderator or not, voted or not); consumers only pick a string;
+* vote-count updates are coalesced for ``VOTE_BATCH_SECONDS``: only the latest
+  state of each question goes out (it carries the full question, so nothing is
+  lost), with everything pending sent in one group message, in event order;
+* group sends may drop messages under load (channel layers do, by design):
+  clients resync by event id, so a drop costs a resync, never a question.
+"""
+
+import asyncio
+import json
+import logging
+import os
+
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.layers import get_channel_layer
+
+from .selectors import event_message
+
+logger = logging.getLogger(__name__)
+
+VOTE_BATCH_SECONDS = 0.2
+
+# Per process, per webinar: items waiting for the next flush (loop thread only).
+_pending: dict[int, dict] = {}
+_scheduled: set[int] = set()
+
+
+def room_group(webinar_id: int) -> str:
+    return f"webinar.{webinar_id}.qa"
+
+
+def _dumps(message: dict | None) -> str | None:
+    if message is None:
+        return None
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode_event(
+    event_type: str,
+    state: dict,
+    event_id: int,
+    *,
+    voter: int | None = None,
+    voted: bool | None = None,
+) -> dict:
+    """One event in every variant a viewer may need, each encoded once."""
+    frames = {}
+    for moderator in (False, True):
+        for has_voted in (False, True):
+            key = ("mod" if moderator else "pub") + ("_v" if has_voted else "")
+            frames[key] = _dumps(
+                event_message(
+                    event_type, state, event_id, moderator=moderator, voted=has_voted
+                )
+            )
+    return {
+        "event_id": event_id,
+        "question_id": state.get("id") if event_type.startswith("question.") else None,
+        "voter": voter,
+        "voted": voted,
+        "frames": frames,
+    }
+
+
+def encode_plain(message: dict) -> dict:
+    """A message every viewer gets alike (attendee count)."""
+    text = _dumps(message)
+    return {
+        "event_id": None,
+        "question_id": None,
+        "voter": None,
+        "voted": None,
+        "frames": {"pub": text, "pub_v": text, "mod": text, "mod_v": text},
+    }
+
+
+def _main_loop():
+    """The event loop that runs our consumers, when called from one of its threads."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return None
+    return loop
+
+
+async def _group_send(webinar_id: int, items: list[dict]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(
+            room_group(webinar_id), {"type": "qa.frames", "items": items}
+        )
+    except Exception:  # A broken layer must not break the action that was stored.
+        logger.exception("Q&A broadcast failed for webinar %s", webinar_id)
+
+
+def _flush(webinar_id: int) -> None:
+    _scheduled.discard(webinar_id)
+    pending = _pending.pop(webinar_id, None)
+    if not pending:
+        return
+    items = sorted(pending.values(), key=lambda item: item["event_id"] or 0)
+    asyncio.ensure_future(_group_send(webinar_id, items))
+
+
+def _enqueue(webinar_id: int, key, item: dict, coalesce: bool) -> None:
+    pending = _pending.setdefault(webinar_id, {})
+    pending[key] = item  # a later state of the same question replaces the earlier
+    if not coalesce:
+        _flush(webinar_id)
+    elif webinar_id not in _scheduled:
+        _scheduled.add(webinar_id)
+        asyncio.get_running_loop().call_later(VOTE_BATCH_SECONDS, _flush, webinar_id)
+
+
+def broadcast(webinar_id: int, item: dict, *, coalesce_key=None) -> None:
+    """Send one encoded item to the room; coalesce it if ``coalesce_key`` is given.
+
+    Inside the server (a thread of the consumers' event loop) this only hands
+    the item to the loop, never waiting. Elsewhere (shell, Celery, tests) it
+    sends at once.
+    """
+    loop = _main_loop()
+    if loop is None:
+        async_to_sync(_group_send)(webinar_id, [item])
+        return
+    key = (
+        coalesce_key
+        if coalesce_key is not None
+        else ("event", item["event_id"], id(item))
+    )
+    loop.call_soon_threadsafe(_enqueue, webinar_id, key, item, coalesce_key is not None)

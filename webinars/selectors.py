@@ -1,0 +1,317 @@
+"""Reads: listings, who may do what, and the Q&A as each viewer sees it."""
+
+import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.utils import timezone
+
+from lms.services import SECRETARIAT_GROUP, office_editors_group_name
+
+from .models import (
+    LIVE_MARGIN,
+    Poll,
+    PollVote,
+    Presence,
+    QAEvent,
+    QARoom,
+    Question,
+    QuestionStatus,
+    Registration,
+    Vote,
+    WebinarPage,
+)
+
+# A presence not refreshed for this long is a dropped connection.
+PRESENCE_STALE_AFTER = datetime.timedelta(minutes=2)
+# Beyond this many missed events a reconnecting client gets a fresh snapshot.
+RESYNC_MAX_EVENTS = 500
+
+
+def webinars_public():
+    return (
+        WebinarPage.objects.live()
+        .public()
+        .select_related("series", "series__partner")
+        .order_by("starts_at")
+    )
+
+
+def webinar_listing(*, now: datetime.datetime | None = None, office=None) -> dict:
+    """Live now, upcoming (soonest first) and past (latest first) public webinars."""
+    now = now or timezone.now()
+    qs = webinars_public()
+    if office is not None:
+        qs = qs.descendant_of(office)
+    live, upcoming, past = [], [], []
+    for webinar in qs:
+        if webinar.is_live_at(now):
+            live.append(webinar)
+        elif webinar.starts_at - LIVE_MARGIN > now:
+            upcoming.append(webinar)
+        else:
+            past.append(webinar)
+    past.reverse()
+    return {"live": live, "upcoming": upcoming, "past": past}
+
+
+def webinar_office(*, webinar: WebinarPage):
+    """The office page a webinar belongs to (its parent)."""
+    parent = webinar.get_parent()
+    return parent.specific if parent else None
+
+
+def webinar_can_view(*, webinar: WebinarPage, user) -> bool:
+    """Reading follows the page's visibility: live and not privacy-restricted.
+
+    Moderators can also see an unpublished webinar (to prepare it).
+    """
+    if (
+        webinar.live
+        and not webinar.get_view_restrictions().exists()
+        and WebinarPage.objects.filter(pk=webinar.pk).public().exists()
+    ):
+        return True
+    return bool(
+        user and user.is_authenticated and user_can_moderate(webinar=webinar, user=user)
+    )
+
+
+def user_can_moderate(*, webinar: WebinarPage, user) -> bool:
+    """Moderators: Secretariat staff, the webinar's hosts, the office's editors.
+
+    Checked on the server for every moderator action, whatever the channel.
+    """
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # The stored hosts, not an unsaved in-memory edit of the page.
+    if WebinarPage.hosts.through.objects.filter(
+        webinarpage_id=webinar.pk, user_id=user.pk
+    ).exists():
+        return True
+    office = webinar_office(webinar=webinar)
+    names = [SECRETARIAT_GROUP]
+    if office is not None:
+        names.append(office_editors_group_name(office.title))
+    return user.groups.filter(name__in=names).exists()
+
+
+def user_is_registered(*, webinar: WebinarPage, user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Registration.objects.filter(webinar=webinar, user=user).exists()
+
+
+def questions_for(*, webinar: WebinarPage, moderator: bool):
+    qs = Question.objects.filter(webinar=webinar).select_related(
+        "author", "author__organisation"
+    )
+    if not moderator:
+        qs = qs.filter(status=QuestionStatus.VISIBLE)
+    return qs.order_by("-pinned", "-votes", "created_at")
+
+
+def user_voted_question_ids(*, webinar: WebinarPage, user) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(
+        Vote.objects.filter(question__webinar=webinar, user=user).values_list(
+            "question_id", flat=True
+        )
+    )
+
+
+def question_state(question: Question) -> dict:
+    """The full (moderator's) view of a question: what events store."""
+    author = question.author
+    return {
+        "id": question.pk,
+        "text": question.text,
+        "author": {
+            "id": author.pk,
+            "name": author.display_name,
+            "organisation": author.organisation.name if author.organisation_id else "",
+        },
+        "anonymous": question.anonymous,
+        "votes": question.votes,
+        "status": question.status,
+        "pinned": question.pinned,
+        "answered": question.answered,
+        "answer_text": question.answer_text,
+        "created_at": question.created_at.isoformat(),
+    }
+
+
+def question_view(state: dict, *, moderator: bool, voted: bool) -> dict:
+    """What one viewer sees of a question: anonymity holds for all but moderators."""
+    view = dict(state)
+    if state["anonymous"] and not moderator:
+        view["author"] = None
+    view["voted_by_me"] = voted
+    return view
+
+
+def event_message(
+    event_type: str, state: dict, event_id: int, *, moderator: bool, voted: bool
+) -> dict | None:
+    """The message one viewer gets for a stored event, or None if it's not theirs.
+
+    Attendees never see pending or hidden questions: a question that becomes
+    hidden is ``question.removed`` for them; one still pending is not sent.
+    """
+    if event_type.startswith("poll."):
+        return {"type": event_type, "poll": state, "event_id": event_id}
+    visible = state.get("status") == QuestionStatus.VISIBLE
+    if not moderator and not visible:
+        if event_type == "question.created":
+            return None
+        return {
+            "type": "question.removed",
+            "question": {"id": state["id"]},
+            "event_id": event_id,
+        }
+    return {
+        "type": event_type,
+        "question": question_view(state, moderator=moderator, voted=voted),
+        "event_id": event_id,
+    }
+
+
+def room_last_event_id(*, webinar: WebinarPage) -> int:
+    return (
+        QARoom.objects.filter(webinar=webinar)
+        .values_list("last_event_id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def attendees_count(
+    *, webinar: WebinarPage, now: datetime.datetime | None = None
+) -> int:
+    """Distinct registered people connected now (heartbeat within two minutes)."""
+    now = now or timezone.now()
+    return (
+        Presence.objects.filter(
+            webinar=webinar,
+            left_at__isnull=True,
+            last_seen_at__gte=now - PRESENCE_STALE_AFTER,
+        )
+        .values("user")
+        .distinct()
+        .count()
+    )
+
+
+def qa_snapshot(*, webinar: WebinarPage, user) -> dict:
+    """Everything a viewer needs to draw the Q&A, consistent with ``last_event_id``.
+
+    The counter is read first: any change after it is an event with a higher
+    id, which the client receives (or resyncs) anyway.
+    """
+    moderator = user_can_moderate(webinar=webinar, user=user)
+    last_event_id = room_last_event_id(webinar=webinar)
+    voted = user_voted_question_ids(webinar=webinar, user=user)
+    questions = [
+        question_view(question_state(q), moderator=moderator, voted=q.pk in voted)
+        for q in questions_for(webinar=webinar, moderator=moderator)
+    ]
+    return {
+        "type": "snapshot",
+        "questions": questions,
+        "polls": [poll_state(p) for p in polls_for(webinar=webinar)],
+        "last_event_id": last_event_id,
+        "attendees": attendees_count(webinar=webinar),
+    }
+
+
+def qa_events_since(*, webinar: WebinarPage, user, since: int) -> list[dict] | None:
+    """The messages a viewer missed after ``since``, or None if too many (snapshot).
+
+    Exactly the stored events with a higher id, each shaped for this viewer.
+    """
+    moderator = user_can_moderate(webinar=webinar, user=user)
+    events = list(
+        QAEvent.objects.filter(webinar=webinar, event_id__gt=since).order_by(
+            "event_id"
+        )[: RESYNC_MAX_EVENTS + 1]
+    )
+    if len(events) > RESYNC_MAX_EVENTS:
+        return None
+    voted = user_voted_question_ids(webinar=webinar, user=user)
+    messages = []
+    for event in events:
+        message = event_message(
+            event.type,
+            event.payload,
+            event.event_id,
+            moderator=moderator,
+            voted=event.payload.get("id") in voted,
+        )
+        if message is not None:
+            messages.append(message)
+    return messages
+
+
+def polls_for(*, webinar: WebinarPage):
+    return (
+        Poll.objects.filter(webinar=webinar)
+        .exclude(state=Poll.State.DRAFT)
+        .prefetch_related("options")
+    )
+
+
+def poll_state(poll: Poll) -> dict:
+    """A poll with its live results (votes per answer)."""
+    options = poll.options.annotate(count=Count("votes")).order_by("position", "pk")
+    return {
+        "id": poll.pk,
+        "question": poll.question,
+        "multiple": poll.multiple,
+        "state": poll.state,
+        "options": [{"id": o.pk, "label": o.label, "votes": o.count} for o in options],
+        "voters": PollVote.objects.filter(poll=poll).values("user").distinct().count(),
+    }
+
+
+def presence_minutes(*, webinar: WebinarPage, user) -> int:
+    """Minutes attended: the union of a person's connections (tabs overlap)."""
+    intervals = sorted(
+        (p.joined_at, p.left_at or p.last_seen_at)
+        for p in Presence.objects.filter(webinar=webinar, user=user)
+    )
+    total = datetime.timedelta()
+    current_start = current_end = None
+    for start, end in intervals:
+        if end < start:
+            continue
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += current_end - current_start
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += current_end - current_start
+    return int(total.total_seconds() // 60)
+
+
+def registrations_due_reminder(*, now: datetime.datetime | None = None):
+    """Registrations for webinars starting within 24 hours, not yet reminded."""
+    now = now or timezone.now()
+    return Registration.objects.filter(
+        reminder_sent_at__isnull=True,
+        webinar__live=True,
+        webinar__starts_at__gt=now,
+        webinar__starts_at__lte=now + datetime.timedelta(hours=24),
+    ).select_related("user", "webinar")
+
+
+def webinars_for_user(*, user):
+    if not user.is_authenticated:
+        return WebinarPage.objects.none()
+    return webinars_public().filter(registrations__user=user)

@@ -1,0 +1,75 @@
+"""Celery tasks: registration confirmations and reminders. Idempotent by flags."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Registration
+from .selectors import registrations_due_reminder
+
+
+def _send(registration: Registration, template: str, subject: str) -> None:
+    webinar = registration.webinar
+    user = registration.user
+    with translation.override(user.preferred_language or "en"):
+        context = {
+            "webinar": webinar,
+            "user": user,
+            "url": settings.BASE_URL.rstrip("/") + webinar.url,
+            "ics_url": settings.BASE_URL.rstrip("/")
+            + webinar.url
+            + webinar.reverse_subpage("calendar"),
+        }
+        body = render_to_string(template, context)
+        send_mail(
+            subject % {"title": webinar.title},
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+
+
+@shared_task(
+    bind=True, max_retries=5, default_retry_delay=60, time_limit=60, soft_time_limit=50
+)
+def send_registration_confirmation(self, registration_id: int) -> None:
+    """Confirm a registration by e-mail, once (a re-run finds it already sent)."""
+    registration = (
+        Registration.objects.select_related("webinar", "user")
+        .filter(pk=registration_id, confirmation_sent_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        return
+    try:
+        _send(
+            registration,
+            "webinars/email/confirmation.txt",
+            "Registered: %(title)s",
+        )
+    except OSError as exc:
+        raise self.retry(exc=exc) from exc
+    Registration.objects.filter(pk=registration_id).update(
+        confirmation_sent_at=timezone.now()
+    )
+
+
+@shared_task(time_limit=300)
+def send_webinar_reminders() -> int:
+    """Run by beat: remind everyone registered for a webinar in the next 24 hours.
+
+    Each registration is reminded once (``reminder_sent_at``), whatever how
+    often beat runs this.
+    """
+    sent = 0
+    for registration in registrations_due_reminder():
+        claimed = Registration.objects.filter(
+            pk=registration.pk, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=timezone.now())
+        if not claimed:
+            continue
+        _send(registration, "webinars/email/reminder.txt", "Reminder: %(title)s")
+        sent += 1
+    return sent
