@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_views, selectors
 from .models import ProgrammePage
+from .trainer import hooks as trainer_hooks  # noqa: F401
 
 
 @hooks.register("register_admin_urls")

@@ -85,7 +85,7 @@ def attendance_mark(
     Only the programme's trainers and the Secretariat; only confirmed
     participants; only sessions of the same programme.
     """
-    _require_trainer(actor, session.programme, "attendance")
+    _require_trainer(actor, enrolment.programme, "attendance")
     _check_mark(session, enrolment, status)
     with transaction.atomic():
         return _upsert(

@@ -7,11 +7,20 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lms.errors import DomainError
+from lms.errors import DomainError, PermissionDenied
 
 from ..models import Attendance, AttendanceStatus, EnrolmentStatus, ProgrammePage
-from ..selectors import programme_roster
+from ..selectors import programme_roster, user_can_train
 from ..services import attendance_mark, completion_confirm
+from .selectors import log_denial
+
+
+def _require_trainer(actor, programme: ProgrammePage, what: str) -> None:
+    if not user_can_train(user=actor, programme=programme):
+        log_denial(user=actor, what=what, obj=f"programme:{programme.pk}")
+        raise PermissionDenied(
+            _("Only this programme's trainers and the Secretariat can do this.")
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ def attendance_grid_save(
     wanted = [
         c for c in changes if c.new and c.new != c.original
     ]  # "" never clears a mark: the services keep marks, they don't delete them
+    _require_trainer(actor, programme, "attendance grid")
     result = GridSaveResult()
     if not wanted:
         return result
@@ -94,6 +104,7 @@ def completion_confirm_all(*, programme: ProgrammePage, actor) -> int:
     qualify". Each confirmation goes through ``completion_confirm``, which
     re-checks the rule and the trainer.
     """
+    _require_trainer(actor, programme, "bulk completion")
     count = 0
     with transaction.atomic():
         for enrolment, status in programme_roster(programme=programme):

@@ -1,0 +1,203 @@
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from courses.models import Enrolment
+from tests.factories import UserFactory
+
+from .factories import enrol, give_skill, make_programme, other_office
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_programme_list_is_paginated_and_filterable(api, office):
+    make_programme(office=office, kind="seoul_program", capacity=10)
+    make_programme(office=other_office(), kind="regional_session")
+    data = api.get("/api/v1/programmes/").json()
+    assert data["count"] == 2
+    first = data["results"][0]
+    assert set(first) == {
+        "id",
+        "slug",
+        "title",
+        "kind",
+        "office",
+        "starts_on",
+        "ends_on",
+        "capacity",
+        "seats_left",
+        "url",
+    }
+    only = api.get("/api/v1/programmes/?office=asia-chengdu").json()
+    assert [p["kind"] for p in only["results"]] == ["regional_session"]
+    assert api.get("/api/v1/programmes/?kind=seoul_program").json()["count"] == 1
+    assert api.get("/api/v1/programmes/?open=true").json()["count"] == 2
+    assert api.get("/api/v1/programmes/?open=false").json()["count"] == 0
+
+
+def test_programme_list_uses_a_constant_number_of_queries(
+    api, office, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_programme(office=office)
+    with django_assert_max_num_queries(12) as few:
+        api.get("/api/v1/programmes/")
+    for _ in range(6):
+        make_programme(office=office)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert api.get("/api/v1/programmes/").json()["count"] == 9
+
+
+def test_programme_detail_lists_sessions(api, programme):
+    data = api.get(f"/api/v1/programmes/{programme.pk}/").json()
+    assert data["id"] == programme.pk
+    assert [s["title"] for s in data["sessions"]] == ["Session 1", "Session 2"]
+    assert data["office"] == "secretariat-seoul"
+    assert api.get("/api/v1/programmes/999999/").status_code == 404
+
+
+def test_eligibility_needs_sign_in(api, programme, member):
+    assert api.get(f"/api/v1/programmes/{programme.pk}/eligibility/").status_code in (
+        401,
+        403,
+    )
+    api.force_authenticate(member)
+    data = api.get(f"/api/v1/programmes/{programme.pk}/eligibility/").json()
+    assert data["eligible"] is True
+    assert {"rule", "ok", "message"} == set(data["reasons"][0])
+
+
+def test_enrol_answers_201_then_409(api, programme, member):
+    api.force_authenticate(member)
+    url = f"/api/v1/programmes/{programme.pk}/enrolments/"
+    response = api.post(url, {"answers": {}}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "confirmed" and body["waitlist_position"] is None
+    again = api.post(url, {"answers": {}}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_enrolled"
+
+
+def test_enrol_ineligible_gets_403_with_reasons(api, office, egov_rules, non_member):
+    programme = make_programme(office=office, rules=egov_rules)
+    api.force_authenticate(non_member)
+    response = api.post(
+        f"/api/v1/programmes/{programme.pk}/enrolments/", {}, format="json"
+    )
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "ineligible"
+    assert any(r["rule"] == "membership_tiers" and not r["ok"] for r in body["reasons"])
+
+
+def test_enrol_with_invalid_answers_is_400(api, office, member):
+    programme = make_programme(office=office, asks_motivation=True)
+    api.force_authenticate(member)
+    url = f"/api/v1/programmes/{programme.pk}/enrolments/"
+    response = api.post(url, {"answers": ["not", "an", "object"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_answers"
+    response = api.post(url, {"answers": {}}, format="json")
+    assert response.status_code == 400
+    assert "motivation" in response.json()["errors"]
+    assert not Enrolment.objects.exists()
+
+
+def test_enrol_on_a_forged_or_unpublished_programme_is_404(api, office, member):
+    draft = make_programme(office=office)
+    draft.unpublish()
+    api.force_authenticate(member)
+    assert (
+        api.post(
+            f"/api/v1/programmes/{draft.pk}/enrolments/", {}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post("/api/v1/programmes/424242/enrolments/", {}, format="json").status_code
+        == 404
+    )
+
+
+def test_withdraw_and_my_enrolments(api, programme, member):
+    api.force_authenticate(member)
+    created = api.post(
+        f"/api/v1/programmes/{programme.pk}/enrolments/", {}, format="json"
+    ).json()
+    mine = api.get("/api/v1/me/enrolments/").json()
+    assert mine["results"][0]["id"] == created["id"]
+    response = api.post(f"/api/v1/enrolments/{created['id']}/withdraw/")
+    assert response.json() == {"id": created["id"], "status": "withdrawn"}
+    api.force_authenticate(UserFactory())
+    assert api.post(f"/api/v1/enrolments/{created['id']}/withdraw/").status_code == 404
+
+
+def test_roster_and_attendance_for_trainers_only(api, programme, trainer, member):
+    enrolment = enrol(programme, member)
+    enrolment.confirmed_at = timezone.now() - timezone.timedelta(days=1)
+    enrolment.save()
+    sessions = list(programme.sessions.all())
+    url = f"/api/v1/programmes/{programme.pk}/attendance/"
+    rows = [
+        {"session": s.pk, "participant": member.pk, "status": "present"}
+        for s in sessions
+    ]
+    api.force_authenticate(member)
+    assert api.post(url, rows, format="json").status_code == 403
+    assert api.get(f"/api/v1/programmes/{programme.pk}/roster/").status_code == 403
+    programme.trainers.add(trainer)
+    programme.save()
+    api.force_authenticate(trainer)
+    assert api.post(url, rows, format="json").json() == {"saved": 2}
+    roster = api.get(f"/api/v1/programmes/{programme.pk}/roster/").json()
+    row = roster["results"][0]
+    assert row["participant"]["id"] == member.pk
+    assert len(row["attendance"]) == 2
+    assert row["completion"]["eligible"] is True
+    assert row["completion"]["reason"] == "attended 2 of 2 counted sessions; needs 2"
+
+
+def test_bulk_attendance_for_another_programme_saves_nothing(
+    api, office, trainer, member
+):
+    a = make_programme(office=office)
+    b = make_programme(office=office)
+    a.trainers.add(trainer)
+    a.save()
+    enrol(a, member)
+    foreign = b.sessions.first()
+    api.force_authenticate(trainer)
+    rows = [
+        {
+            "session": a.sessions.first().pk,
+            "participant": member.pk,
+            "status": "present",
+        },
+        {"session": foreign.pk, "participant": member.pk, "status": "present"},
+    ]
+    response = api.post(f"/api/v1/programmes/{a.pk}/attendance/", rows, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_rows"
+    from courses.models import Attendance
+
+    assert not Attendance.objects.exists()
+
+
+def test_token_auth_can_enrol(api, programme):
+    user = give_skill(UserFactory())
+    from tests.factories import PASSWORD
+
+    token = api.post(
+        "/api/v1/auth/token/",
+        {"email": user.email, "password": PASSWORD},
+        format="json",
+    ).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api.post(
+        f"/api/v1/programmes/{programme.pk}/enrolments/", {"answers": {}}, format="json"
+    )
+    assert response.status_code == 201
