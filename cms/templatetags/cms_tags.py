@@ -33,3 +33,35 @@ def language_links(context) -> list[dict]:
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+_CLEANER = None
+
+
+@register.filter
+def safe_richtext(value):
+    """Render rich text after passing it through Wagtail's whitelist again.
+
+    The admin editor already strips scripts, event handlers and ``javascript:``
+    links when an editor saves; content that reaches the database another way
+    (imports, the shell, a future API) gets the same treatment here.
+    """
+    global _CLEANER  # noqa: PLW0603 - one converter, built lazily
+    from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+    from wagtail.rich_text import RichText
+
+    if _CLEANER is None:
+        _CLEANER = EditorHTMLConverter()
+    source = value.source if isinstance(value, RichText) else str(value or "")
+    return RichText(_CLEANER.to_database_format(source)).__html__()
+
+
+@register.filter
+def safe_url(value) -> str:
+    """The address if it is http(s), mailto or site-relative; otherwise '#'."""
+    url = str(value or "").strip()
+    if url.lower().startswith(("http://", "https://", "mailto:")) or (
+        url.startswith("/") and not url.startswith("//")
+    ):
+        return url
+    return "#"
