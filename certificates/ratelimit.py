@@ -11,6 +11,10 @@ from django.conf import settings
 from django.core.cache import cache
 
 
+def _clock() -> float:
+    return time.time()
+
+
 def lookups_per_minute() -> int:
     return int(getattr(settings, "CERTIFICATE_LOOKUPS_PER_MINUTE", 20))
 
@@ -23,7 +27,7 @@ def client_address(request) -> str:
 
 def lookup_allowed(request) -> tuple[bool, int]:
     """Count this lookup; return (allowed, seconds until the window resets)."""
-    now = time.time()
+    now = _clock()
     window = int(now // 60)
     key = f"certificates:lookup:{client_address(request)}:{window}"
     cache.add(key, 0, timeout=120)

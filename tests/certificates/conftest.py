@@ -56,3 +56,11 @@ def secretariat(db):
 @pytest.fixture
 def completed(programme, trainer):
     return completed_enrolment(programme, trainer=trainer)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_rate_window(monkeypatch):
+    """Keep every lookup of a test in one rate-limit window (no minute rollover)."""
+    import certificates.ratelimit
+
+    monkeypatch.setattr(certificates.ratelimit, "_clock", lambda: 1_800_000_010.0)
