@@ -220,6 +220,10 @@ class WebinarPage(RoutablePageMixin, Page):
         return self.ends_at.astimezone(self.tzinfo)
 
     @property
+    def ics_url(self) -> str:
+        return f"/webinars/{self.pk}/calendar.ics"
+
+    @property
     def speaker_list(self) -> list[str]:
         return [line.strip() for line in self.speakers.splitlines() if line.strip()]
 
@@ -235,12 +239,6 @@ class WebinarPage(RoutablePageMixin, Page):
         from .views import webinar_register_view
 
         return webinar_register_view(request, self)
-
-    @path("calendar.ics")
-    def calendar(self, request):
-        from .views import webinar_ics
-
-        return webinar_ics(request, self)
 
     @path("live/")
     def live(self, request):

@@ -18,9 +18,7 @@ def _send(registration: Registration, template: str, subject: str) -> None:
             "webinar": webinar,
             "user": user,
             "url": settings.BASE_URL.rstrip("/") + webinar.url,
-            "ics_url": settings.BASE_URL.rstrip("/")
-            + webinar.url
-            + webinar.reverse_subpage("calendar"),
+            "ics_url": settings.BASE_URL.rstrip("/") + webinar.ics_url,
         }
         body = render_to_string(template, context)
         send_mail(

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("webinars/<int:pk>/calendar.ics", views.webinar_ics, name="webinar-ics"),
+]

@@ -20,7 +20,7 @@ from icalendar import Calendar, Event
 from lms.errors import DomainError
 
 from . import services
-from .models import QUESTION_MAX_LENGTH
+from .models import QUESTION_MAX_LENGTH, WebinarPage
 from .selectors import (
     qa_snapshot,
     user_can_moderate,
@@ -44,7 +44,7 @@ def _context(request, page, **extra) -> dict:
         "moderator": user_can_moderate(webinar=page, user=user),
         "live_url": _live_url(page),
         "register_url": page.url + page.reverse_subpage("register"),
-        "ics_url": page.url + page.reverse_subpage("calendar"),
+        "ics_url": page.ics_url,
         "present_url": page.url + page.reverse_subpage("present"),
         **extra,
     }
@@ -62,7 +62,7 @@ def webinar_register_view(request, page):
     if not request.user.is_authenticated:
         return redirect_to_login(page.url)
     try:
-        _, created = services.webinar_register(webinar=page, user=request.user)
+        created = services.webinar_register(webinar=page, user=request.user)[1]
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(page.url)
@@ -75,8 +75,11 @@ def webinar_register_view(request, page):
     return redirect(_live_url(page) if page.is_live else page.url)
 
 
-def webinar_ics(request, page):
+def webinar_ics(request, pk):
     """The webinar as a calendar entry, times in UTC (calendars convert them)."""
+    page = WebinarPage.objects.live().public().filter(pk=pk).first()
+    if page is None:
+        raise Http404
     calendar = Calendar()
     calendar.add("prodid", "-//WeGO Learning//Webinars//EN")
     calendar.add("version", "2.0")

@@ -1,0 +1,278 @@
+"""The Q&A socket through the real ASGI application (origin check, auth, routing)."""
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from lms.asgi import application
+from lms.services import api_token_create
+from tests.factories import UserFactory
+from webinars import services
+from webinars.models import Question, Registration
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.asyncio,
+]
+
+ORIGIN = (b"origin", b"http://localhost")
+
+
+async def connect(webinar, user=None, since=None):
+    headers = [ORIGIN]
+    if user is not None:
+        key = await database_sync_to_async(api_token_create)(user=user, name="test")
+        headers.append((b"authorization", f"Token {key}".encode()))
+    path = f"/ws/webinars/{webinar.pk}/qa/"
+    if since is not None:
+        path += f"?since={since}"
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def receive(communicator, *types, timeout=3):
+    """The next message of one of ``types`` (attendee counts are skipped unless asked)."""
+    while True:
+        message = await communicator.receive_json_from(timeout=timeout)
+        if not types or message["type"] in types:
+            return message
+
+
+async def joined(webinar, user):
+    communicator, connected, _ = await connect(webinar, user)
+    assert connected
+    snapshot = await receive(communicator, "snapshot")
+    return communicator, snapshot
+
+
+async def test_anonymous_socket_is_closed_with_4401_before_accept(webinar):
+    _, connected, code = await connect(webinar)
+    assert not connected
+    assert code == 4401
+
+
+async def test_unknown_webinar_is_closed_with_4404(webinar, attendee):
+    webinar.pk = 987654
+    _, connected, code = await connect(webinar, attendee)
+    assert not connected and code == 4404
+
+
+async def test_foreign_origin_is_refused(webinar, attendee):
+    key = await database_sync_to_async(api_token_create)(user=attendee, name="x")
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/webinars/{webinar.pk}/qa/",
+        headers=[
+            (b"origin", b"https://evil.example"),
+            (b"authorization", f"Token {key}".encode()),
+        ],
+    )
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_two_clients_see_each_others_questions_and_votes(
+    webinar, attendee, attendee2
+):
+    alice, snapshot = await joined(webinar, attendee)
+    assert snapshot["questions"] == [] and snapshot["last_event_id"] == 0
+    bob, _ = await joined(webinar, attendee2)
+
+    await alice.send_json_to(
+        {"type": "ask", "text": "<b>Open data?</b>", "anonymous": False}
+    )
+    for client in (alice, bob):
+        created = await receive(client, "question.created")
+        assert created["question"]["text"] == "<b>Open data?</b>"
+        assert created["question"]["author"]["name"] == attendee.display_name
+        assert created["event_id"] == 1
+    question_id = created["question"]["id"]
+
+    await bob.send_json_to({"type": "vote", "question": question_id})
+    seen_by_bob = await receive(bob, "question.updated")
+    seen_by_alice = await receive(alice, "question.updated")
+    assert seen_by_bob["question"]["votes"] == seen_by_alice["question"]["votes"] == 1
+    assert seen_by_bob["question"]["voted_by_me"] is True
+    assert seen_by_alice["question"]["voted_by_me"] is False
+
+    await bob.send_json_to({"type": "unvote", "question": question_id})
+    assert (await receive(alice, "question.updated"))["question"]["votes"] == 0
+    assert (await receive(bob, "question.updated"))["question"]["voted_by_me"] is False
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_hiding_removes_the_question_for_attendees_and_keeps_it_for_moderators(
+    webinar, attendee, host
+):
+    question = await database_sync_to_async(services.question_ask)(
+        webinar=webinar, user=attendee, text="Off topic"
+    )
+    alice, snapshot = await joined(webinar, attendee)
+    assert [q["id"] for q in snapshot["questions"]] == [question.pk]
+    moderator, _ = await joined(webinar, host)
+    await moderator.send_json_to(
+        {"type": "moderate", "question": question.pk, "action": "hide"}
+    )
+    removed = await receive(alice, "question.removed")
+    assert removed["question"] == {"id": question.pk}
+    updated = await receive(moderator, "question.updated")
+    assert updated["question"]["status"] == "hidden"
+    await alice.disconnect()
+    await moderator.disconnect()
+
+
+async def test_reconnecting_with_since_gets_exactly_what_was_missed(
+    webinar, attendee, attendee2, host
+):
+    alice, snapshot = await joined(webinar, attendee)
+    await alice.send_json_to({"type": "ask", "text": "Before", "anonymous": False})
+    before = await receive(alice, "question.created")
+    await alice.disconnect()
+
+    ask = database_sync_to_async(services.question_ask)
+    missed = await ask(webinar=webinar, user=attendee2, text="While away")
+    await database_sync_to_async(services.question_moderate)(
+        webinar=webinar, question_id=before["question"]["id"], user=host, action="pin"
+    )
+
+    again, connected, _ = await connect(webinar, attendee, since=before["event_id"])
+    assert connected
+    first = await receive(again, "question.created", "question.updated", "snapshot")
+    second = await receive(again, "question.created", "question.updated", "snapshot")
+    assert (first["type"], first["question"]["id"], first["event_id"]) == (
+        "question.created",
+        missed.pk,
+        before["event_id"] + 1,
+    )
+    assert (second["type"], second["question"]["pinned"], second["event_id"]) == (
+        "question.updated",
+        True,
+        before["event_id"] + 2,
+    )
+    while not await again.receive_nothing(timeout=0.5):
+        assert (await again.receive_json_from())["type"] == "attendees"
+    await again.disconnect()
+
+
+async def test_bad_messages_get_errors_and_the_socket_stays_healthy(
+    webinar, attendee, host
+):
+    alice, _ = await joined(webinar, attendee)
+    cases = [
+        ("{not json", "invalid_json"),
+        ("[1, 2]", "invalid_message"),
+        (json.dumps({"type": "shout"}), "unknown_type"),
+        (json.dumps({"type": "ask", "text": "x" * 501}), "question_too_long"),
+        (json.dumps({"type": "ask", "text": "   "}), "empty_question"),
+        (json.dumps({"type": "ask", "text": "x" * 20000}), "message_too_large"),
+        (json.dumps({"type": "vote", "question": 424242}), "question_not_found"),
+        (json.dumps({"type": "vote", "question": "1; DROP"}), "question_not_found"),
+        (
+            json.dumps({"type": "moderate", "question": 1, "action": "hide"}),
+            "not_moderator",
+        ),
+    ]
+    for text, code in cases:
+        await alice.send_to(text_data=text)
+        error = await receive(alice, "error")
+        assert error["code"] == code, text
+        assert error["message"]
+    assert await database_sync_to_async(Question.objects.count)() == 0
+    await alice.send_json_to({"type": "ask", "text": "Still here?"})
+    assert (await receive(alice, "question.created"))["question"][
+        "text"
+    ] == "Still here?"
+    await alice.disconnect()
+
+
+async def test_asking_twice_in_ten_seconds_is_rate_limited(webinar, attendee):
+    alice, _ = await joined(webinar, attendee)
+    await alice.send_json_to({"type": "ask", "text": "One"})
+    await receive(alice, "question.created")
+    await alice.send_json_to({"type": "ask", "text": "Two"})
+    error = await receive(alice, "error")
+    assert error["code"] == "rate_limited"
+    assert await database_sync_to_async(Question.objects.count)() == 1
+    await alice.disconnect()
+
+
+async def test_anonymous_questions_show_the_author_to_moderators_only(
+    webinar, attendee, attendee2, host
+):
+    alice, _ = await joined(webinar, attendee)
+    bob, _ = await joined(webinar, attendee2)
+    moderator, _ = await joined(webinar, host)
+    await alice.send_json_to({"type": "ask", "text": "Shy question", "anonymous": True})
+    assert (await receive(bob, "question.created"))["question"]["author"] is None
+    assert (await receive(alice, "question.created"))["question"]["author"] is None
+    seen = (await receive(moderator, "question.created"))["question"]
+    assert seen["author"]["id"] == attendee.pk and seen["anonymous"] is True
+    for client in (alice, bob, moderator):
+        await client.disconnect()
+
+
+async def test_unregistered_viewers_read_but_cannot_ask_or_vote(
+    webinar, attendee, stranger
+):
+    question = await database_sync_to_async(services.question_ask)(
+        webinar=webinar, user=attendee, text="Visible to all"
+    )
+    viewer, snapshot = await joined(webinar, stranger)
+    assert [q["id"] for q in snapshot["questions"]] == [question.pk]
+    await viewer.send_json_to({"type": "ask", "text": "Me too"})
+    assert (await receive(viewer, "error"))["code"] == "not_registered"
+    await viewer.send_json_to({"type": "vote", "question": question.pk})
+    assert (await receive(viewer, "error"))["code"] == "not_registered"
+    await viewer.disconnect()
+
+
+async def test_moderation_of_another_webinar_is_refused(
+    webinar, other_webinar, attendee
+):
+    other_host = await database_sync_to_async(UserFactory)(
+        email="otherhost@city.example"
+    )
+
+    def make_host():
+        other_webinar.hosts.add(other_host)
+        other_webinar.save()
+        Registration.objects.create(webinar=webinar, user=other_host)
+
+    await database_sync_to_async(make_host)()
+    question = await database_sync_to_async(services.question_ask)(
+        webinar=webinar, user=attendee, text="Mine"
+    )
+    # Connected to webinar A, where they are only an attendee.
+    in_a, _ = await joined(webinar, other_host)
+    await in_a.send_json_to(
+        {"type": "moderate", "question": question.pk, "action": "hide"}
+    )
+    assert (await receive(in_a, "error"))["code"] == "not_moderator"
+    # Connected to webinar B, which they moderate: A's question is not found there.
+    in_b, _ = await joined(other_webinar, other_host)
+    await in_b.send_json_to(
+        {"type": "moderate", "question": question.pk, "action": "hide"}
+    )
+    assert (await receive(in_b, "error"))["code"] == "question_not_found"
+    status = await database_sync_to_async(
+        lambda: Question.objects.get(pk=question.pk).status
+    )()
+    assert status == "visible"
+    await in_a.disconnect()
+    await in_b.disconnect()
+
+
+async def test_attendee_count_follows_registered_connections(
+    webinar, attendee, attendee2
+):
+    alice, _ = await joined(webinar, attendee)
+    assert (await receive(alice, "attendees"))["count"] == 1
+    bob, _ = await joined(webinar, attendee2)
+    assert (await receive(alice, "attendees"))["count"] == 2
+    await bob.disconnect()
+    assert (await receive(alice, "attendees"))["count"] == 1
+    await alice.disconnect()
