@@ -1,7 +1,7 @@
 """Demo people and organisations, from WeGO's own published material."""
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from .models import MembershipTier, Organisation, OrganisationKind, Region, User
 from .services import (
@@ -197,6 +197,12 @@ def seed(command, options) -> None:
             user.groups.add(groups[PARTICIPANTS_GROUP])
     User.objects.get(email="admin@wego.example").groups.add(groups[SECRETARIAT_GROUP])
     User.objects.get(email="trainer@wego.example").groups.add(groups[TRAINERS_GROUP])
+    # Trainers use the trainer tools, which live in the Wagtail admin.
+    groups[TRAINERS_GROUP].permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    )
 
     for email, first, last, org, java in ROSTER:
         user = demo_user(
