@@ -1,0 +1,72 @@
+import os
+
+from django.core.management import call_command
+
+from courses.models import Attendance, Enrolment, ProgrammePage, Session
+from courses.selectors import programme_eligibility
+from lms.models import User
+
+
+def _counts():
+    return (
+        ProgrammePage.objects.count(),
+        Session.objects.count(),
+        Enrolment.objects.count(),
+        Attendance.objects.count(),
+        sorted(Session.objects.values_list("pk", flat=True)),
+    )
+
+
+def test_demo_programmes_show_what_the_personas_need(demo):
+    titles = set(ProgrammePage.objects.live().values_list("title", flat=True))
+    assert {
+        "Seoul Program 2016",
+        "Jeju Workshop 2016",
+        "eGovFrame Technical Training",
+        "eGovFrame Technical Training 2016",
+        "Asia Regional Office e-Government Training 2015",
+    } <= titles
+    assert any(
+        t.startswith("Seoul Program 20") and t != "Seoul Program 2016" for t in titles
+    )
+    seoul = ProgrammePage.objects.get(title="Seoul Program 2016")
+    hanoi = User.objects.get(email="dev.hanoi@wego.example")
+    trainer = User.objects.get(email="trainer@wego.example")
+    enrolment = Enrolment.objects.get(programme=seoul, user=hanoi)
+    assert enrolment.completed_at and enrolment.completed_by == trainer
+    assert (
+        Enrolment.objects.filter(programme=seoul, completed_at__isnull=False).count()
+        >= 5
+    )
+    assert set(trainer.trained_programmes.values_list("title", flat=True)) == {
+        "Seoul Program 2016",
+        "eGovFrame Technical Training",
+    }
+
+    egov = ProgrammePage.objects.get(title="eGovFrame Technical Training")
+    assert egov.is_open and egov.capacity == 20
+    assert programme_eligibility(programme=egov, user=hanoi)[0]
+    nairobi = User.objects.get(email="official.nairobi@wego.example")
+    ok, verdicts = programme_eligibility(programme=egov, user=nairobi)
+    assert not ok and [v.rule for v in verdicts if not v.ok] == ["skill"]
+    johor = User.objects.get(email="official.johorbahru@wego.example")
+    ok, verdicts = programme_eligibility(programme=egov, user=johor)
+    assert not ok
+    assert "Johor Bahru City Council is not a member" in " ".join(
+        v.message for v in verdicts
+    )
+
+
+def test_seeding_twice_changes_nothing(demo):
+    before = _counts()
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert _counts() == before
+
+
+def test_demo_pages_render(client, demo):
+    assert client.get("/programmes/").status_code == 200
+    egov = ProgrammePage.objects.get(title="eGovFrame Technical Training")
+    client.force_login(User.objects.get(email="dev.hanoi@wego.example"))
+    html = client.get(egov.url).content.decode()
+    assert "Where should the training take place?" in html
+    assert client.get("/").status_code == 200
