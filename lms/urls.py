@@ -10,7 +10,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -45,8 +44,7 @@ if settings.SERVE_PUBLIC_MEDIA:
     urlpatterns = [
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(images|original_images)/.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            views.public_media,
         ),
         *urlpatterns,
     ]

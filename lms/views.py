@@ -1,11 +1,13 @@
 """Thin views of the lms app: health, profile."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from .forms import ProfileForm
 from .health import health
@@ -18,6 +20,11 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if ok else "down", **checks}, status=200 if ok else 503
     )
+
+
+def public_media(request, path: str):
+    """Serve a public image file from MEDIA_ROOT (read at request time)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @login_required
