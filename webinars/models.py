@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from courses.rules import RuleBlocks
 
 # A webinar counts as live from this long before its start until this long after
 # its end: people join early and speakers overrun.
@@ -147,6 +149,26 @@ class WebinarPage(RoutablePageMixin, Page):
     asking_open = models.BooleanField(
         _("asking open"), default=True, help_text=_("Attendees may ask questions.")
     )
+    registration_rules = StreamField(
+        RuleBlocks(),
+        blank=True,
+        verbose_name=_("registration rules"),
+        help_text=_(
+            "Leave empty for a webinar open to every signed-in person; otherwise "
+            "the same rules as programmes (membership, skills, prerequisites)."
+        ),
+    )
+    programme_session = models.ForeignKey(
+        "courses.Session",
+        verbose_name=_("programme session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="webinars",
+        help_text=_(
+            "When set, minutes attended here become attendance of that session."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("series"),
@@ -174,6 +196,8 @@ class WebinarPage(RoutablePageMixin, Page):
             ],
             heading=_("Q&A"),
         ),
+        FieldPanel("registration_rules"),
+        FieldPanel("programme_session"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("description"),

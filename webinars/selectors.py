@@ -100,6 +100,15 @@ def user_can_moderate(*, webinar: WebinarPage, user) -> bool:
     return user.groups.filter(name__in=names).exists()
 
 
+def webinar_eligibility(*, webinar: WebinarPage, user) -> list:
+    """The registration rules' verdicts for a person (empty: open to all)."""
+    from courses.rules import evaluate_rules
+
+    if not webinar.registration_rules:
+        return []
+    return evaluate_rules(rules=webinar.registration_rules, user=user, target=webinar)
+
+
 def user_is_registered(*, webinar: WebinarPage, user) -> bool:
     if user is None or not user.is_authenticated:
         return False
@@ -315,3 +324,20 @@ def webinars_for_user(*, user):
     if not user.is_authenticated:
         return WebinarPage.objects.none()
     return webinars_public().filter(registrations__user=user)
+
+
+def webinars_to_report(*, now: datetime.datetime | None = None):
+    """(webinar, person) pairs to report: linked webinars live now or ended today."""
+    now = now or timezone.now()
+    webinars = WebinarPage.objects.filter(
+        programme_session__isnull=False,
+        starts_at__lte=now,
+        starts_at__gte=now - datetime.timedelta(days=1),
+    ).select_related("programme_session")
+    for webinar in webinars:
+        users = {
+            p.user
+            for p in Presence.objects.filter(webinar=webinar).select_related("user")
+        }
+        for user in users:
+            yield webinar, user

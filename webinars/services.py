@@ -34,10 +34,12 @@ from .models import (
 from .selectors import (
     attendees_count,
     poll_state,
+    presence_minutes,
     question_state,
     user_can_moderate,
     user_is_registered,
     webinar_can_view,
+    webinar_eligibility,
 )
 
 ASK_INTERVAL_SECONDS = 10
@@ -144,6 +146,10 @@ def _limit_vote(*, webinar: WebinarPage, user) -> None:
 def webinar_register(*, webinar: WebinarPage, user) -> tuple[Registration, bool]:
     """Register a signed-in person; registering twice returns the same registration.
 
+    A webinar with registration rules (the programmes' rule blocks) admits
+    only people who pass every blocking rule; the reasons come back with
+    the refusal.
+
     The confirmation e-mail goes out after commit, once.
     """
     if not user.is_authenticated:
@@ -158,6 +164,13 @@ def webinar_register(*, webinar: WebinarPage, user) -> tuple[Registration, bool]
         registration = Registration.objects.filter(webinar=webinar, user=user).first()
         if registration is not None:
             return registration, False
+        verdicts = webinar_eligibility(webinar=webinar, user=user)
+        if any(not v.ok and v.blocking for v in verdicts):
+            raise PermissionDenied(
+                _("You cannot register for this webinar yet."),
+                code="ineligible",
+                reasons=[v.as_dict() for v in verdicts],
+            )
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(webinar=webinar, user=user)
@@ -485,4 +498,22 @@ def presence_leave(*, presence_id: int) -> None:
         return
     Presence.objects.filter(pk=presence_id).update(left_at=now, last_seen_at=now)
     webinar = presence.webinar
+    presence_report_attendance(webinar=webinar, user=presence.user)
     transaction.on_commit(lambda: _broadcast_attendees(webinar))
+
+
+def presence_report_attendance(*, webinar: WebinarPage, user) -> None:
+    """Minutes attended become attendance of the linked programme session.
+
+    Courses decides present/absent from its own minimum and never overrides
+    a trainer's mark; reporting again just updates the minutes.
+    """
+    if webinar.programme_session_id is None:
+        return
+    from courses.services import attendance_record_presence
+
+    attendance_record_presence(
+        session=webinar.programme_session,
+        user=user,
+        minutes=presence_minutes(webinar=webinar, user=user),
+    )

@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Registration
-from .selectors import registrations_due_reminder
+from .selectors import registrations_due_reminder, webinars_to_report
+from .services import presence_report_attendance
 
 
 def _send(registration: Registration, template: str, subject: str) -> None:
@@ -71,3 +72,17 @@ def send_webinar_reminders() -> int:
         _send(registration, "webinars/email/reminder.txt", "Reminder: %(title)s")
         sent += 1
     return sent
+
+
+@shared_task(time_limit=300)
+def report_webinar_attendance() -> int:
+    """Run by beat: report minutes of webinars linked to a programme session.
+
+    Covers connections that dropped without a goodbye (their last heartbeat
+    marks the end). Reporting is an upsert, so running twice is harmless.
+    """
+    reported = 0
+    for webinar, user in webinars_to_report():
+        presence_report_attendance(webinar=webinar, user=user)
+        reported += 1
+    return reported

@@ -26,6 +26,7 @@ from .selectors import (
     user_can_moderate,
     user_is_registered,
     webinar_can_view,
+    webinar_eligibility,
 )
 
 SORTS = ("top", "new")
@@ -37,10 +38,18 @@ def _live_url(page) -> str:
 
 def _context(request, page, **extra) -> dict:
     user = request.user
+    registered = user_is_registered(webinar=page, user=user)
+    verdicts = (
+        webinar_eligibility(webinar=page, user=user)
+        if user.is_authenticated and not registered
+        else []
+    )
     return {
+        "verdicts": verdicts,
+        "eligible": not any(not v.ok and v.blocking for v in verdicts),
         "page": page,
         "self": page,
-        "registered": user_is_registered(webinar=page, user=user),
+        "registered": registered,
         "moderator": user_can_moderate(webinar=page, user=user),
         "live_url": _live_url(page),
         "register_url": page.url + page.reverse_subpage("register"),
