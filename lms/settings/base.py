@@ -197,6 +197,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.send_reminders",
         "schedule": 3600,
     },
+    "webinars-send-reminders": {
+        "task": "webinars.tasks.send_webinar_reminders",
+        "schedule": 15 * 60,
+    },
+    "webinars-report-attendance": {
+        "task": "webinars.tasks.report_webinar_attendance",
+        "schedule": 10 * 60,
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------
