@@ -19,13 +19,13 @@ TRACK = "#e3ecf1"
 INK = "#1d1d1d"
 
 
-def _short(text: str, limit: int = 18) -> str:
+def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def attendance_chart_svg(*, figures: ProgrammeFigures) -> SafeString:
     """Horizontal bars: participants present at each session, out of those enrolled."""
-    row_height, label_width, bar_width, top = 28, 190, 300, 36
+    row_height, label_width, bar_width, top = 28, 250, 300, 36
     height = top + row_height * max(len(figures.sessions), 1) + 12
     width = label_width + bar_width + 90
     title = _("Attendance per session")

@@ -84,7 +84,10 @@ def programme_detail(request, pk: int):
     programme = selectors.trainer_programme_get(user=request.user, pk=pk)
     grid = selectors.attendance_grid(programme=programme)
     figures = selectors.programme_figures(grid=grid)
-    in_person = [s for s in grid.sessions if checkin.session_is_in_person(s)]
+    now = timezone.now()
+    in_person = [
+        s for s in grid.sessions if s.ends_at >= now and checkin.session_is_in_person(s)
+    ]
     return TemplateResponse(
         request,
         "courses/trainer/programme_detail.html",

@@ -71,7 +71,7 @@ def test_grid_renders_labelled_cells_and_bulk_buttons(
     session = programme.sessions.first()
     enrolment = participants[0]
     cell = f"cell-{enrolment.pk}-{session.pk}"
-    assert f'<label class="visuallyhidden" for="{cell}">' in content
+    assert f'<label class="trainer-sr-only" for="{cell}">' in content
     assert f'name="orig-{enrolment.pk}-{session.pk}" value=""' in content
     assert f'name="all_present" value="{session.pk}"' in content
     assert len(response.context["grid"].rows) == 3
@@ -431,3 +431,22 @@ def test_staff_can_do_everything(client, staff_user, programme, participants):
         client.get(reverse("courses_trainer_checkin", args=[session.pk])).status_code
         == 200
     )
+
+
+def test_programme_page_links_check_in_only_for_sessions_not_over(
+    client, trainer, programme, live_session
+):
+    from django.utils import timezone
+
+    from courses.models import Session
+
+    past = Session.objects.create(
+        programme=programme,
+        title="Yesterday's lecture",
+        starts_at=timezone.now() - timedelta(days=1, hours=2),
+        ends_at=timezone.now() - timedelta(days=1),
+    )
+    client.force_login(trainer)
+    content = client.get(detail_url(programme)).content.decode()
+    assert reverse("courses_trainer_checkin", args=[live_session.pk]) in content
+    assert reverse("courses_trainer_checkin", args=[past.pk]) not in content
