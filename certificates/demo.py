@@ -16,12 +16,28 @@ from .services import certificate_ensure, certificate_revoke
 DEMO_PROGRAMME = "Seoul Program 2016"
 LEFT_FOR_THE_TRAINER = "dev.hanoi@wego.example"
 REVOKED_REASON = (
-    "Issued in error: the participant attended the Jeju Workshop, not this "
-    "programme. A corrected certificate was issued separately."
+    "Issued in error: completion was confirmed for the wrong participant; "
+    "the trainers have corrected the attendance record."
 )
 
 
+def _secretariat_may_edit_templates() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from lms.services import SECRETARIAT_GROUP
+
+    group = Group.objects.filter(name=SECRETARIAT_GROUP).first()
+    if group is not None:
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="certificates",
+                content_type__model="certificatetemplate",
+            )
+        )
+
+
 def seed(command, options) -> None:
+    _secretariat_may_edit_templates()
     template, _ = CertificateTemplate.objects.get_or_create(
         title="Certificate of Completion",
         defaults={

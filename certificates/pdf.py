@@ -5,6 +5,7 @@ holder's language under ``translation.override`` — one record, two languages.
 The QR code is inline SVG (segno) pointing at the public verify page.
 """
 
+import functools
 import logging
 import threading
 from datetime import date
@@ -42,7 +43,9 @@ def second_language(code: str | None) -> str:
     return code if code in SECOND_LANGUAGES else ""
 
 
+@functools.lru_cache(maxsize=16)
 def fixed_strings(language: str) -> dict:
+    """The certificate's fixed wording in one language (cached per process)."""
     with translation.override(language):
         return {key: str(value) for key, value in FIXED_STRINGS.items()}
 

@@ -70,6 +70,8 @@ class RevokeView(EditView):
             return super().form_valid(form)
         except DomainError as exc:
             form.add_error(None, exc.message)
+            self.produced_error_code = exc.code
+            self.produced_error_message = exc.message
             return self.form_invalid(form)
 
 

@@ -48,8 +48,20 @@ def other_programme(office):
 def secretariat(db):
     from lms.services import SECRETARIAT_GROUP
 
+    from django.contrib.auth.models import Permission
+
     user = UserFactory(first_name="Sol", last_name="Secretariat", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    group = Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0]
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="certificates",
+            content_type__model="certificatetemplate",
+        ),
+    )
+    user.groups.add(group)
     return user
 
 
