@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from lms.errors import DomainError, PermissionDenied
 
-from ..models import Attendance, AttendanceStatus, EnrolmentStatus, ProgrammePage
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    EnrolmentStatus,
+    ProgrammePage,
+)
 from ..selectors import programme_roster, user_can_train
 from ..services import attendance_mark, completion_confirm
 from .selectors import log_denial
@@ -70,6 +76,15 @@ def attendance_grid_save(
         ).select_related("programme")
     }
     with transaction.atomic():
+        # Lock the participants' rows first (in a fixed order, so two saves
+        # cannot deadlock): two trainers saving the same participant at once
+        # are serialised, and the second sees the first's marks as "stored".
+        list(
+            Enrolment.objects.select_for_update()
+            .filter(pk__in=enrolments.keys())
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         current = {
             (a.session_id, a.enrolment_id): a.status
             for a in Attendance.objects.select_for_update().filter(
