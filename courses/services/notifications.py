@@ -76,7 +76,7 @@ def notification_send_for_event(*, event_id: int) -> bool:
     """
     with transaction.atomic():
         event = (
-            EnrolmentEvent.objects.select_for_update()
+            EnrolmentEvent.objects.select_for_update(of=("self",))
             .select_related("enrolment__programme", "enrolment__user")
             .filter(pk=event_id)
             .first()
@@ -117,7 +117,7 @@ def endorsement_request_send(*, enrolment_id: int) -> bool:
     """Ask the applicant's focal point, by a signed link, to endorse them. Once."""
     with transaction.atomic():
         enrolment = (
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .select_related("programme", "user", "organisation")
             .filter(pk=enrolment_id, status=EnrolmentStatus.PENDING_ENDORSEMENT)
             .first()
@@ -160,7 +160,7 @@ def reminder_send(*, enrolment_id: int) -> bool:
     """The day-before reminder with the first session's time in both zones. Once."""
     with transaction.atomic():
         enrolment = (
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .select_related("programme", "user")
             .filter(
                 pk=enrolment_id,

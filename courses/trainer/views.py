@@ -206,6 +206,8 @@ def completion(request, pk: int):
 @trainer_view
 def export(request, pk: int, fmt: str):
     """Roster and attendance as CSV or XLSX, formula-safe."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(_("Exports are CSV or XLSX."))
     programme = selectors.trainer_programme_get(user=request.user, pk=pk)
     grid = selectors.attendance_grid(programme=programme)
     stamp = timezone.now().strftime("%Y%m%d")
