@@ -46,9 +46,9 @@ def other_programme(office):
 
 @pytest.fixture
 def secretariat(db):
-    from lms.services import SECRETARIAT_GROUP
-
     from django.contrib.auth.models import Permission
+
+    from lms.services import SECRETARIAT_GROUP
 
     user = UserFactory(first_name="Sol", last_name="Secretariat", is_staff=True)
     group = Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0]
