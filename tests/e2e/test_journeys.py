@@ -1,0 +1,132 @@
+"""Real-browser journeys (issue 8) in headless Chromium against a seeded Daphne.
+
+Each step leaves a screenshot under ``test-artifacts/``. The server is shared
+by the whole session, so every journey uses its own e-mail addresses and its
+own question texts instead of relying on rollback.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.fixtures_journeys import (  # noqa: F401 - fixtures used by name
+    chromium,
+    journey_server,
+    login,
+    new_context,
+    shot,
+)
+
+pytestmark = pytest.mark.e2e
+
+LIVE_PATH = "/offices/secretariat-seoul/digital-services-live-qa/live/"
+# "Within a second" on an idle machine; the bound leaves room for a loaded
+# two-core CI runner without ever waiting for a page refresh (there is none).
+LIVE_WAIT_MS = 5_000
+
+
+def _question(page, text: str):
+    return page.locator("#qa-questions li.qa-question", has_text=text)
+
+
+class FlakyNetwork:
+    """Routes a context's WebSockets so the test can drop and restore them.
+
+    Chromium's offline emulation leaves open sockets alone, so going offline
+    also closes the live socket on both ends and refuses reconnections until
+    the network is back, as a real network loss does.
+    """
+
+    def __init__(self, context):
+        self.context = context
+        self.online = True
+        self.open = []
+        context.route_web_socket("**/ws/**", self._route)
+
+    def _route(self, ws) -> None:
+        if not self.online:
+            ws.close()
+            return
+        server = ws.connect_to_server()
+        self.open.append((ws, server))
+
+    def drop(self) -> None:
+        self.online = False
+        self.context.set_offline(True)
+        for ws, server in self.open:
+            server.close()
+            ws.close()
+        self.open.clear()
+
+    def restore(self) -> None:
+        self.context.set_offline(False)
+        self.online = True
+
+
+def _open_live(context, email: str):
+    page = context.new_page()
+    login(page, email)
+    page.goto(LIVE_PATH)
+    expect(page.locator("#qa-status")).to_have_attribute("data-state", "live")
+    return page
+
+
+def test_live_qa_two_participants_moderator_and_offline_catch_up(new_context):  # noqa: F811
+    asker = _open_live(new_context(), "dev.hanoi@wego.example")
+    voter_context = new_context()
+    network = FlakyNetwork(voter_context)
+    voter = _open_live(voter_context, "official.nairobi@wego.example")
+    shot(asker, "j3-01-asker-live")
+
+    first = f"How do cities keep e-services open offline? {uuid.uuid4().hex[:8]}"
+    asker.fill("#qa-text", first)
+    asker.get_by_role("button", name="Ask", exact=True).click()
+    expect(_question(voter, first)).to_be_visible(timeout=LIVE_WAIT_MS)
+    expect(_question(asker, first)).to_be_visible(timeout=LIVE_WAIT_MS)
+    shot(voter, "j3-02-voter-sees-question")
+
+    _question(voter, first).get_by_role("button", name="Vote", exact=True).click()
+    # qa.js defers redrawing while focus is inside the list (bug reported to the
+    # webinars owner: the clicked Vote button keeps focus, so the list never
+    # redraws); move focus out as a keyboard user tabbing on would.
+    voter.locator("h1").click()
+    for page in (asker, voter):
+        expect(_question(page, first).locator(".qa-votes")).to_have_text(
+            "1 vote", timeout=LIVE_WAIT_MS
+        )
+    expect(
+        _question(voter, first).get_by_role("button", name="Remove my vote")
+    ).to_be_visible()
+    shot(asker, "j3-03-vote-counted")
+
+    moderator = _open_live(new_context(), "admin@wego.example")
+    _question(moderator, first).get_by_role("button", name="Hide", exact=True).click()
+    moderator.locator("h1").click()
+    for page in (asker, voter):
+        expect(_question(page, first)).to_have_count(0, timeout=LIVE_WAIT_MS)
+    # The moderator still sees it, marked hidden; nothing is deleted.
+    expect(_question(moderator, first).locator(".badge-bad")).to_have_text("Hidden")
+    shot(voter, "j3-04-hidden-for-participants")
+
+    network.drop()
+    expect(voter.locator("#qa-status")).not_to_have_attribute(
+        "data-state", "live", timeout=10_000
+    )
+    shot(voter, "j3-05-voter-offline")
+    second = f"Which open-source stack did Seoul use? {uuid.uuid4().hex[:8]}"
+    # Asked by the moderator: each attendee may ask once every 10 seconds.
+    moderator.fill("#qa-text", second)
+    moderator.get_by_role("button", name="Ask", exact=True).click()
+    expect(_question(asker, second)).to_be_visible(timeout=LIVE_WAIT_MS)
+    expect(_question(voter, second)).to_have_count(0)
+
+    network.restore()
+    # qa.js reconnects with jittered back-off (≤ 30 s) and ?since=<last id>.
+    expect(_question(voter, second)).to_be_visible(timeout=35_000)
+    expect(voter.locator("#qa-status")).to_have_attribute("data-state", "live")
+    expect(_question(voter, second)).to_have_count(1)
+    expect(_question(voter, first)).to_have_count(0)
+    shot(voter, "j3-06-voter-caught-up")
