@@ -450,3 +450,9 @@ def test_programme_page_links_check_in_only_for_sessions_not_over(
     content = client.get(detail_url(programme)).content.decode()
     assert reverse("courses_trainer_checkin", args=[live_session.pk]) in content
     assert reverse("courses_trainer_checkin", args=[past.pk]) not in content
+
+
+def test_unknown_export_format_is_404(client, trainer, programme):
+    client.force_login(trainer)
+    url = reverse("courses_trainer_export", args=[programme.pk, "pdf"])
+    assert client.get(url).status_code == 404
