@@ -76,3 +76,14 @@ def _frozen_rate_window(monkeypatch):
     import certificates.ratelimit
 
     monkeypatch.setattr(certificates.ratelimit, "_clock", lambda: 1_800_000_010.0)
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Run certificate tasks in-process even in the Redis pass (no worker there)."""
+    from lms.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
