@@ -15,11 +15,14 @@ from .models import NewsIndexPage, NewsPage, RegionalOfficePage
 
 # Renditions the news templates ask for; prefetching them avoids a query per image.
 NEWS_RENDITIONS = (
-    "fill-400x225|format-avif",
-    "fill-400x225|format-webp",
-    "fill-400x225|format-jpeg",
-    "fill-800x450|format-avif",
-    "fill-800x450|format-webp",
+    # Same spelling and order as the {% picture %} tags in the templates: a
+    # prefetch that misses makes Wagtail re-create renditions on every render.
+    "format-avif|fill-400x225",
+    "format-webp|fill-400x225",
+    "format-jpeg|fill-400x225",
+    "format-avif|fill-800x450",
+    "format-webp|fill-800x450",
+    "format-jpeg|fill-800x450",
     "fill-800x450|format-jpeg",
 )
 SEARCH_MAX_QUERY = 200

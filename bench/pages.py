@@ -1,0 +1,254 @@
+"""Public pages under loopback load: req/s, p50/p99 and first-view weights.
+
+Usage: ``.venv/bin/python bench/pages.py [--duration 10] [--connections 16]``
+
+It seeds a fresh SQLite database under ``var/bench-pages/``, then for each
+topology starts the server, loads it with ``wrk`` (Debian package) and prints a
+table; the figures go to ``bench/results/pages.json``.
+
+Topologies:
+* ``daphne``: one Daphne process, what ``make run`` starts.
+* ``gunicorn``: the production HTTP topology, gunicorn with sync workers (one
+  per core) in front of ``lms.wsgi`` (WebSockets stay on Daphne, see README).
+
+Endpoints: the home page, the news index, a news page and a programme page as
+an anonymous visitor (served by the full-page cache after the first hit), the
+same home page signed in (rendered every time), and ``/robots.txt``, a trivial
+Django view, as the ceiling of the server itself.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench-pages"
+RESULTS = ROOT / "bench" / "results" / "pages.json"
+PY = str(ROOT / ".venv" / "bin" / "python")
+
+
+def env() -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DEBUG": "false",
+        "DATABASE_URL": f"sqlite:///{WORK / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(WORK / "media"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def manage(*args: str) -> str:
+    out = subprocess.run(
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout
+
+
+def prepare() -> dict:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    manage("migrate", "--noinput")
+    manage("seed_demo")
+    script = (
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY;"
+        "from lms.models import User;"
+        "u = User.objects.get(email='dev.hanoi@wego.example');"
+        "s = SessionStore();"
+        "s[SESSION_KEY] = str(u.pk);"
+        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash();"
+        "s.save(); print('SESSION', s.session_key);"
+        "from cms.models import NewsPage;"
+        "print('NEWS', NewsPage.objects.live().get(slug='world-cities-summit-2022').url);"
+        "from django.apps import apps;"
+        "P = apps.get_model('courses', 'ProgrammePage');"
+        "p = P.objects.live().first();"
+        "print('PROGRAMME', p.url if p else '')"
+    )
+    out = manage("shell", "-c", script)
+    found = dict(
+        line.split(" ", 1) for line in out.splitlines() if line.split(" ")[0].isupper()
+    )
+    return {k: v.strip() for k, v in found.items()}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(topology: str, port: int) -> subprocess.Popen:
+    if topology == "daphne":
+        cmd = [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port)]
+        cmd.append("lms.asgi:application")
+    else:
+        workers = str(max(2, os.cpu_count() or 2))
+        cmd = [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            workers,
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "lms.wsgi:application",
+        ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    stop(proc)
+    raise RuntimeError(f"{topology} did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _ms(value: str) -> float:
+    number = float(re.match(r"[\d.]+", value).group())
+    if value.endswith("us"):
+        return number / 1000
+    if value.endswith("ms"):
+        return number
+    return number * 1000
+
+
+def wrk(url: str, seconds: int, connections: int, cookie: str = "") -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "req_s": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        return response.read()
+
+
+def first_view_weight(base: str, path: str) -> int:
+    """HTML + CSS + the image candidates a ~400 px phone picks (AVIF first)."""
+    html = fetch(base + path).decode()
+    total = len(html.encode())
+    assets = set(re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html))
+    assets |= set(re.findall(r'<script[^>]+src="([^"]+)"', html))
+    for picture in re.findall(r"<picture>(.*?)</picture>", html, re.S):
+        srcsets = re.findall(r'srcset="([^"]+)"', picture)
+        if srcsets:
+            candidates = sorted(
+                (int(p.split()[1][:-1]) if len(p.split()) > 1 else 0, p.split()[0])
+                for p in srcsets[0].split(",")
+            )
+            chosen = next((u for w, u in candidates if w >= 400), candidates[-1][1])
+            assets.add(chosen)
+    for asset in assets:
+        total += len(fetch(base + asset.replace("&amp;", "&")))
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--topologies", default="daphne,gunicorn")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install -y wrk")
+
+    info = prepare()
+    pages = {
+        "home": "/",
+        "news_index": "/news/",
+        "news_page": info.get("NEWS", "/news/"),
+    }
+    if info.get("PROGRAMME"):
+        pages["programme"] = info["PROGRAMME"]
+    report = {
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "cpus": os.cpu_count(),
+        "weights_bytes": {},
+        "topologies": {},
+    }
+    for topology in args.topologies.split(","):
+        port = free_port()
+        proc = start(topology, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            if not report["weights_bytes"]:
+                report["weights_bytes"] = {
+                    name: first_view_weight(base, path) for name, path in pages.items()
+                }
+            figures = {}
+            targets = {"trivial_robots_txt": ("/robots.txt", "")}
+            targets.update({name: (path, "") for name, path in pages.items()})
+            targets["home_signed_in"] = ("/", f"sessionid={info['SESSION']}")
+            for name, (path, cookie) in targets.items():
+                fetch(base + path)  # warm the page cache and renditions
+                figures[name] = wrk(
+                    base + path, args.duration, args.connections, cookie
+                )
+            report["topologies"][topology] = figures
+        finally:
+            stop(proc)
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2))
+    print(f"{'topology':10} {'endpoint':20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for topology, figures in report["topologies"].items():
+        for name, fig in figures.items():
+            print(
+                f"{topology:10} {name:20} {fig['req_s']:9.0f} "
+                f"{fig['p50_ms']:8.1f} {fig['p99_ms']:8.1f}"
+                + (f"  ({fig['non_2xx']} non-2xx)" if fig["non_2xx"] else "")
+            )
+    print("first-view weight (HTML+CSS+images at phone width):")
+    for name, size in report["weights_bytes"].items():
+        print(f"  {name:12} {size / 1024:6.1f} KB")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
