@@ -56,9 +56,11 @@ def webinar_listing(*, now: datetime.datetime | None = None, office=None) -> dic
 
 
 def webinar_office(*, webinar: WebinarPage):
-    """The office page a webinar belongs to (its parent)."""
-    parent = webinar.get_parent()
-    return parent.specific if parent else None
+    """The office page a webinar belongs to (its parent), looked up once per instance."""
+    if not hasattr(webinar, "_office_cache"):
+        parent = webinar.get_parent()
+        webinar._office_cache = parent.specific if parent else None
+    return webinar._office_cache
 
 
 def webinar_can_view(*, webinar: WebinarPage, user) -> bool:

@@ -63,10 +63,14 @@ def _next_event_id(webinar_id: int) -> int:
     The UPDATE holds the row until commit, so ids commit in order and a
     reader never sees id n+1 before n.
     """
-    QARoom.objects.get_or_create(webinar_id=webinar_id)
-    QARoom.objects.filter(webinar_id=webinar_id).update(
+    bumped = QARoom.objects.filter(webinar_id=webinar_id).update(
         last_event_id=F("last_event_id") + 1
     )
+    if not bumped:  # the room's first event
+        QARoom.objects.get_or_create(webinar_id=webinar_id)
+        QARoom.objects.filter(webinar_id=webinar_id).update(
+            last_event_id=F("last_event_id") + 1
+        )
     return QARoom.objects.values_list("last_event_id", flat=True).get(
         webinar_id=webinar_id
     )
@@ -188,12 +192,15 @@ def webinar_register(*, webinar: WebinarPage, user) -> tuple[Registration, bool]
 # --- questions ------------------------------------------------------------------
 
 
-def _require_registered(*, webinar: WebinarPage, user, moderator: bool) -> None:
+def _require_registered(*, webinar: WebinarPage, user) -> None:
+    """Attendees must be registered; moderators need not be."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied(
             _("Sign in to take part in the Q&A."), code="not_authenticated", status=401
         )
-    if not moderator and not user_is_registered(webinar=webinar, user=user):
+    if not user_is_registered(webinar=webinar, user=user) and not user_can_moderate(
+        webinar=webinar, user=user
+    ):
         raise PermissionDenied(
             _("Register for this webinar to ask and vote."), code="not_registered"
         )
@@ -227,9 +234,12 @@ def question_ask(
     moderators. With pre-moderation on, a question waits for approval. One
     question per 10 seconds per person.
     """
-    moderator = user_can_moderate(webinar=webinar, user=user)
-    _require_registered(webinar=webinar, user=user, moderator=moderator)
+    _require_registered(webinar=webinar, user=user)
     text = _clean_text(text)
+    # Only when a rule depends on it: the moderator check costs queries.
+    moderator = (not webinar.asking_open or webinar.premoderation) and (
+        user_can_moderate(webinar=webinar, user=user)
+    )
     if not webinar.asking_open and not moderator:
         raise Conflict(_("Asking is closed for now."), code="asking_closed")
     _limit_ask(webinar=webinar, user=user)
@@ -265,8 +275,7 @@ def _question_of(*, webinar: WebinarPage, question_id, lock: bool = False) -> Qu
 
 
 def _change_vote(*, webinar: WebinarPage, question_id, user, add: bool) -> Question:
-    moderator = user_can_moderate(webinar=webinar, user=user)
-    _require_registered(webinar=webinar, user=user, moderator=moderator)
+    _require_registered(webinar=webinar, user=user)
     with transaction.atomic():
         question = _question_of(webinar=webinar, question_id=question_id, lock=True)
         if question.status != QuestionStatus.VISIBLE:
@@ -449,8 +458,7 @@ def poll_close(*, webinar: WebinarPage, user, poll_id) -> Poll:
 
 def poll_vote(*, webinar: WebinarPage, user, poll_id, option_ids: list) -> Poll:
     """A registered attendee answers an open poll; answering again replaces it."""
-    moderator = user_can_moderate(webinar=webinar, user=user)
-    _require_registered(webinar=webinar, user=user, moderator=moderator)
+    _require_registered(webinar=webinar, user=user)
     with transaction.atomic():
         poll = _poll_of(webinar=webinar, poll_id=poll_id)
         if poll.state != Poll.State.OPEN:
