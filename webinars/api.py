@@ -24,6 +24,7 @@ from .selectors import (
     qa_snapshot,
     question_state,
     question_view,
+    room_last_event_id,
     user_can_moderate,
     user_voted_question_ids,
     webinar_can_view,
@@ -188,12 +189,11 @@ class QuestionListCreate(APIView):
                 raise DomainError(
                     _("since must be an event id."), code="invalid"
                 ) from None
+            # Read before the events: anything committed later has a higher id.
+            counter = room_last_event_id(webinar=webinar)
             events = qa_events_since(webinar=webinar, user=request.user, since=since)
             if events is not None:
-                last = max([since] + [e["event_id"] for e in events])
-                from .selectors import room_last_event_id
-
-                last = max(last, room_last_event_id(webinar=webinar))
+                last = max([since, counter] + [e["event_id"] for e in events])
                 return Response({"events": events, "last_event_id": last})
         snapshot = qa_snapshot(webinar=webinar, user=request.user)
         snapshot.pop("type")
