@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two pytest workers (the machines have 2 cores); files stay together on a worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test lint format migrate seed install install-dev worker beat serve clean messages
 
