@@ -89,6 +89,23 @@ def test_translated_page_shows_in_its_locale_and_missing_ones_fall_back(client, 
     assert client.get("/ko/no-such-page/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("prefix", "skip_link", "news"),
+    [
+        ("/ko", "본문으로 바로가기", "소식"),
+        ("/ru", "Перейти к основному содержанию", "Новости"),
+        ("/es", "Ir al contenido principal", "Noticias"),
+        ("/fr", "Aller au contenu principal", "Actualités"),
+    ],
+)
+def test_interface_is_translated_in_every_ui_language(
+    client, site, prefix, skip_link, news
+):
+    html = client.get(f"{prefix}/news/").content.decode()
+    assert skip_link in html
+    assert f">{news}</a>" in html
+
+
 def test_language_links_point_to_each_locale(client, site):
     html = client.get("/news/").content.decode()
     for code in ("ko", "ru", "es", "fr"):
