@@ -1,13 +1,11 @@
 """Admin menu, approval queue, and the sections the home and office pages show."""
 
-from django.db import transaction
 from django.urls import path, re_path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views, selectors
-from .models import ProgrammePage
 from .trainer import hooks as trainer_hooks  # noqa: F401
 
 
@@ -38,15 +36,6 @@ def register_approvals_menu_item():
         icon_name="tasks",
         order=240,
     )
-
-
-@hooks.register("after_publish_page")
-def promote_after_publish(request, page):
-    """A raised capacity offers the new seats to the waitlist at once."""
-    if isinstance(page.specific, ProgrammePage):
-        from .tasks import programme_promote_waitlist
-
-        transaction.on_commit(lambda: programme_promote_waitlist.delay(page.pk))
 
 
 @hooks.register("home_sections")

@@ -70,3 +70,15 @@ def test_demo_pages_render(client, demo):
     html = client.get(egov.url).content.decode()
     assert "Where should the training take place?" in html
     assert client.get("/").status_code == 200
+
+
+def test_home_and_office_pages_show_programmes(client, demo):
+    home = client.get("/").content.decode()
+    assert "Open for enrolment" in home
+    assert "eGovFrame Technical Training" in home
+    from cms.models import RegionalOfficePage
+
+    asia = RegionalOfficePage.objects.get(slug="asia-chengdu")
+    office = client.get(asia.url).content.decode()
+    assert "Asia Regional Office e-Government Training 2015" in office
+    assert "Seoul Program 2016" not in office

@@ -325,3 +325,17 @@ def test_reminder_the_day_before_goes_once(office, member):
     assert send_reminders() == 0
     assert "Reminder" in mail.outbox[0].subject
     assert "Asia/Seoul" in mail.outbox[0].body
+
+
+def test_publishing_a_raised_capacity_offers_the_new_seats(
+    office, django_capture_on_commit_callbacks
+):
+    programme = make_programme(office=office, capacity=1)
+    apply(programme)
+    waiting = apply(programme)
+    page = programme.get_latest_revision_as_object()
+    page.capacity = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    waiting.refresh_from_db()
+    assert waiting.status == "offered"

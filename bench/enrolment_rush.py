@@ -1,0 +1,191 @@
+"""Enrolment rush: N participants apply to one programme at the same moment.
+
+Needs a running server on PostgreSQL with ``seed_demo --crowd N``:
+
+    DATABASE_URL=postgres://… python manage.py seed_demo --crowd 500
+    DATABASE_URL=postgres://… daphne -b 127.0.0.1 -p 8765 lms.asgi:application
+    python bench/enrolment_rush.py --url http://127.0.0.1:8765 --n 500 \
+        --programme <page id>
+
+Each crowd user signs in through ``POST /api/v1/auth/token/``. That endpoint
+is rate-limited per address (10/min), so with ``--mint-tokens`` (the default
+when throttled) the remaining tokens are minted through the Django ORM of
+the same database instead; the enrolment requests themselves always go over
+HTTP. Prints applications/s and latency percentiles, checks the invariants
+(confirmed == capacity, waitlist 1..N contiguous, no 5xx) and writes
+``bench/results/enrolment_rush.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "wego-demo"
+
+
+def django_setup():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
+    import django
+
+    django.setup()
+
+
+def tokens_for(url: str, n: int, mint: bool) -> tuple[list[str], bool]:
+    tokens: list[str] = []
+    throttled = False
+    for i in range(1, n + 1):
+        email = f"crowd{i}@wego.example"
+        if not throttled:
+            r = requests.post(
+                f"{url}/api/v1/auth/token/",
+                json={"email": email, "password": PASSWORD, "name": "bench"},
+                timeout=30,
+            )
+            if r.status_code == 200:
+                tokens.append(r.json()["token"])
+                continue
+            if r.status_code != 429 or not mint:
+                raise SystemExit(
+                    f"sign-in failed for {email}: {r.status_code} {r.text}"
+                )
+            throttled = True
+        django_setup()
+        from lms.models import User
+        from lms.services import api_token_create
+
+        user = User.objects.get(email=email)
+        tokens.append(api_token_create(user=user, name="bench"))
+    return tokens, throttled
+
+
+def reset(programme: int) -> None:
+    """Remove earlier bench enrolments so every run starts from empty seats."""
+    django_setup()
+    from courses.models import Enrolment
+
+    Enrolment.objects.filter(
+        programme_id=programme, user__email__startswith="crowd"
+    ).delete()
+
+
+def sample_answers(programme: int) -> dict:
+    """An answer to each question the programme asks."""
+    django_setup()
+    from courses.models import ProgrammePage
+    from courses.services.answers import asked_questions
+
+    page = ProgrammePage.objects.get(pk=programme)
+    samples = {
+        "motivation": "Our city is building new online services.",
+        "technical_experience": "Five years of Java, two of Spring and MyBatis.",
+        "delivery_location": "korea",
+        "preferred_dates": "Any week next quarter",
+    }
+    return {k: samples[k] for k in asked_questions(page)}
+
+
+def invariants(programme: int) -> dict:
+    django_setup()
+    from courses.models import Enrolment, ProgrammePage
+
+    page = ProgrammePage.objects.get(pk=programme)
+    rows = Enrolment.objects.filter(programme_id=programme)
+    confirmed = rows.filter(status="confirmed").count()
+    positions = sorted(
+        rows.filter(status="waitlisted").values_list("waitlist_position", flat=True)
+    )
+    return {
+        "capacity": page.capacity,
+        "confirmed": confirmed,
+        "waitlisted": len(positions),
+        "waitlist_contiguous": positions == list(range(1, len(positions) + 1)),
+        "confirmed_equals_capacity": confirmed == page.capacity,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--programme", type=int, required=True, help="page id")
+    parser.add_argument("--n", type=int, default=500)
+    parser.add_argument("--no-mint-tokens", action="store_true")
+    parser.add_argument("--no-reset", action="store_true")
+    args = parser.parse_args()
+    url = args.url.rstrip("/")
+
+    if not args.no_reset:
+        reset(args.programme)
+    tokens, minted = tokens_for(url, args.n, not args.no_mint_tokens)
+    answers = sample_answers(args.programme)
+    barrier = threading.Barrier(len(tokens))
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+
+    def apply(token: str) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token}"
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            r = session.post(
+                f"{url}/api/v1/programmes/{args.programme}/enrolments/",
+                json={"answers": answers},
+                timeout=120,
+            )
+            code = r.status_code
+        except requests.RequestException:
+            code = 0
+        elapsed = time.perf_counter() - started
+        with lock:
+            results.append((code, elapsed))
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
+        list(pool.map(apply, tokens))
+    wall = time.perf_counter() - began
+
+    latencies = sorted(e for _c, e in results)
+    codes: dict[str, int] = {}
+    for code, _e in results:
+        codes[str(code)] = codes.get(str(code), 0) + 1
+
+    def pct(p: float) -> float:
+        return latencies[
+            min(len(latencies) - 1, int(round(p / 100 * (len(latencies) - 1))))
+        ]
+
+    report = {
+        "n": len(tokens),
+        "url": url,
+        "programme": args.programme,
+        "tokens_minted_via_orm": minted,
+        "wall_seconds": round(wall, 3),
+        "applications_per_second": round(len(results) / wall, 1),
+        "latency_p50_s": round(pct(50), 3),
+        "latency_p99_s": round(pct(99), 3),
+        "latency_mean_s": round(statistics.mean(latencies), 3),
+        "status_codes": codes,
+        "http_5xx": sum(v for k, v in codes.items() if k.startswith("5")),
+        "connection_errors": codes.get("0", 0),
+        **invariants(args.programme),
+    }
+    print(json.dumps(report, indent=2))
+    out = ROOT / "bench" / "results" / "enrolment_rush.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
