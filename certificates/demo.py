@@ -8,6 +8,7 @@ each renders on its first download and is stored from then on.
 from django.contrib.auth import get_user_model
 
 from courses.models import ProgrammePage
+from lms.errors import Conflict
 
 from .models import Certificate, CertificateTemplate
 from .selectors import completed_enrolments_for
@@ -62,7 +63,12 @@ def seed(command, options) -> None:
     for enrolment in completed_enrolments_for(programme=programme).exclude(
         user__email=LEFT_FOR_THE_TRAINER
     ):
-        certificate, _created = certificate_ensure(enrolment=enrolment, actor=issuer)
+        try:
+            certificate, _created = certificate_ensure(
+                enrolment=enrolment, actor=issuer
+            )
+        except Conflict:
+            continue  # revoked on an earlier run: stays revoked
         issued.append(certificate)
     if (
         len(issued) >= 2
