@@ -1,0 +1,239 @@
+"""Live Q&A when processes fail: a Daphne restarted mid-webinar, Redis stopped.
+
+Real processes on loopback: a private redis-server (never the machine's),
+two Daphne processes sharing one seeded SQLite file and that Redis (a rolling
+restart: one goes down, the other keeps serving), and WebSocket clients from
+the ``websockets`` package. Every wait is bounded; every process is stopped in
+teardown.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+from websockets.sync.client import connect
+
+from tests.reliability.servers import Daphne, RedisServer, base_env, seeded_sqlite
+
+pytestmark = pytest.mark.redis
+
+WEBINAR_SLUG = "digital-services-live-qa"
+PASSWORD = "wego-demo"
+
+
+def _api(base: str, path: str, body: dict | None = None, token: str | None = None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data)  # noqa: S310
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        return response.status, json.loads(response.read() or b"null")
+
+
+def _token(base: str, email: str) -> str:
+    _status, body = _api(
+        base, "/api/v1/auth/token/", {"email": email, "password": PASSWORD}
+    )
+    return body["token"]
+
+
+def _webinar_id(base: str) -> int:
+    _status, body = _api(base, "/api/v1/webinars/?page_size=100")
+    items = body["results"] if isinstance(body, dict) else body
+    return next(w["id"] for w in items if w["slug"] == WEBINAR_SLUG)
+
+
+def _socket(base: str, webinar: int, token: str, since: int | None = None):
+    url = base.replace("http://", "ws://") + f"/ws/webinars/{webinar}/qa/"
+    if since is not None:
+        url += f"?since={since}"
+    opener = connect(
+        url,
+        additional_headers={"Authorization": f"Token {token}"},
+        origin="http://127.0.0.1",
+        open_timeout=15,
+    )
+    return opener.__enter__()
+
+
+def _next(ws, *types: str, timeout: float = 10) -> dict:
+    """The next frame of one of ``types`` (attendee counts are skipped)."""
+    end = time.monotonic() + timeout
+    while True:
+        remaining = end - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"no {types} frame within {timeout}s")
+        message = json.loads(ws.recv(timeout=remaining))
+        if message["type"] in types:
+            return message
+
+
+def _drain(ws, quiet: float = 1.5) -> list[dict]:
+    """Every frame until the socket has been quiet for ``quiet`` seconds."""
+    frames = []
+    while True:
+        try:
+            frames.append(json.loads(ws.recv(timeout=quiet)))
+        except TimeoutError:
+            return frames
+
+
+def _ask(ws, text: str) -> dict:
+    ws.send(json.dumps({"type": "ask", "text": text, "anonymous": False}))
+    for _ in range(20):
+        created = _next(ws, "question.created", "error")
+        assert created["type"] == "question.created", created
+        if created["question"]["text"] == text:
+            return created
+    raise AssertionError(f"{text!r} was not echoed")
+
+
+@pytest.fixture
+def stack(tmp_path):
+    """A private Redis and a seeded database file; servers added by the test."""
+    db_path = seeded_sqlite(tmp_path / "db.sqlite3")
+    redis = RedisServer().start()
+    started: list[Daphne] = []
+
+    def daphne(port: int | None = None) -> Daphne:
+        env = base_env(
+            DATABASE_URL=f"sqlite:///{db_path}",
+            REDIS_URL=redis.url,
+            MEDIA_ROOT=str(tmp_path / "media"),
+        )
+        server = Daphne(env, port=port, log=tmp_path / "daphne.log").start()
+        started.append(server)
+        return server
+
+    class Stack:
+        pass
+
+    stack = Stack()
+    stack.redis = redis
+    stack.daphne = daphne
+    try:
+        yield stack
+    finally:
+        for server in started:
+            server.stop()
+        redis.stop()
+
+
+def test_restarted_daphne_resumes_each_client_from_its_last_event_exactly_once(stack):
+    a = stack.daphne()
+    b = stack.daphne()
+    webinar = _webinar_id(b.url)
+    watcher_token = _token(a.url, "dev.hanoi@wego.example")
+    askers = [
+        _token(b.url, email)
+        for email in (
+            "official.nairobi@wego.example",
+            "admin@wego.example",
+            "trainer@wego.example",
+        )
+    ]
+
+    watcher = _socket(a.url, webinar, watcher_token)
+    snapshot = _next(watcher, "snapshot")
+    known = {q["id"] for q in snapshot["questions"]}
+    asker_sockets = [_socket(b.url, webinar, token) for token in askers]
+    for ws in asker_sockets:
+        _next(ws, "snapshot")
+
+    # One question while both servers are up reaches the watcher through Redis.
+    first = _ask(asker_sockets[0], "Before the restart: who hosts the portal?")
+    seen = _next(watcher, "question.created")
+    assert seen["event_id"] == first["event_id"]
+    last_event_id = seen["event_id"]
+
+    # Server A goes down mid-webinar; B keeps serving the others.
+    port = a.port
+    a.stop()
+    with pytest.raises(Exception):  # noqa: B017 - any close/connection error
+        _next(watcher, "question.created", timeout=3)
+    watcher.close()
+    missed = [
+        _ask(asker_sockets[1], "During the restart: how are licences shared?"),
+        _ask(asker_sockets[2], "During the restart: which cities joined?"),
+    ]
+    asker_sockets[0].send(
+        json.dumps({"type": "vote", "question": missed[0]["question"]["id"]})
+    )
+    vote = _next(asker_sockets[0], "question.updated")
+    missed_ids = [m["event_id"] for m in missed] + [vote["event_id"]]
+
+    # A comes back on the same port; the client resumes from its last event.
+    stack.daphne(port=port)
+    watcher = _socket(a.url, webinar, watcher_token, since=last_event_id)
+    frames = [f for f in _drain(watcher) if f["type"] != "attendees"]
+    assert [f["event_id"] for f in frames] == sorted(missed_ids), frames
+    assert len({f["event_id"] for f in frames}) == len(frames), "duplicates"
+    created = [f["question"]["text"] for f in frames if f["type"] == "question.created"]
+    assert created == [m["question"]["text"] for m in missed]
+    assert not known & {f["question"]["id"] for f in frames}
+    assert frames[-1]["question"]["votes"] == 1
+
+    # And it is live again: the next event arrives once, in order.
+    asker_sockets[1].send(
+        json.dumps({"type": "vote", "question": missed[1]["question"]["id"]})
+    )
+    live = _next(watcher, "question.updated")
+    assert live["event_id"] > max(missed_ids)
+    for ws in [watcher, *asker_sockets]:
+        ws.close()
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=15) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_redis_down_pages_serve_health_fails_nothing_is_lost_and_qa_resumes(stack):
+    server = stack.daphne()
+    webinar = _webinar_id(server.url)
+    token = _token(server.url, "official.nairobi@wego.example")
+    ws = _socket(server.url, webinar, token)
+    _next(ws, "snapshot")
+    asked = _ask(ws, "Asked just before Redis went away: is the data kept?")
+    ws.close()
+    assert _status(server.url + "/healthz") == 200
+
+    port = stack.redis.port
+    stack.redis.stop()
+    # Pages still serve (the cache degrades to a miss), health says why not.
+    for path in ("/", "/offices/secretariat-seoul/", "/news/"):
+        assert _status(server.url + path) == 200, path
+    with pytest.raises(urllib.error.HTTPError) as failure:
+        urllib.request.urlopen(server.url + "/healthz", timeout=30)  # noqa: S310
+    assert failure.value.code == 503
+    health = json.loads(failure.value.read())
+    assert health["database"] == "ok"
+    assert health["channel_layer"].startswith("down")
+    # What was asked is in the database, served by the API.
+    _status_code, body = _api(
+        server.url, f"/api/v1/webinars/{webinar}/questions/", token=token
+    )
+    assert asked["question"]["id"] in {q["id"] for q in body["questions"]}
+
+    # Redis is back: a new socket gets the snapshot with the question in it.
+    stack.redis = RedisServer(port=port).start()
+    end = time.monotonic() + 30
+    while True:
+        try:
+            ws = _socket(server.url, webinar, token)
+            snapshot = _next(ws, "snapshot")
+            break
+        except Exception:
+            if time.monotonic() > end:
+                raise
+            time.sleep(1)
+    assert asked["question"]["id"] in {q["id"] for q in snapshot["questions"]}
+    assert _status(server.url + "/healthz") == 200
+    ws.close()
