@@ -14,17 +14,36 @@ class OrganisationViewSet(ModelViewSet):
     menu_label = _("Organisations")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["name", "kind", "country", "region", "membership_tier", "membership_expires_on"]
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        "region",
+        "membership_tier",
+        "membership_expires_on",
+    ]
     list_filter = ["kind", "region", "membership_tier"]
     search_fields = ["name", "country"]
-    list_export = ["name", "kind", "country", "region", "membership_tier", "member_since", "membership_expires_on"]
+    list_export = [
+        "name",
+        "kind",
+        "country",
+        "region",
+        "membership_tier",
+        "member_since",
+        "membership_expires_on",
+    ]
     panels = [
         FieldPanel("name"),
         FieldPanel("kind"),
         FieldPanel("country"),
         FieldPanel("region"),
         MultiFieldPanel(
-            [FieldPanel("membership_tier"), FieldPanel("member_since"), FieldPanel("membership_expires_on")],
+            [
+                FieldPanel("membership_tier"),
+                FieldPanel("member_since"),
+                FieldPanel("membership_expires_on"),
+            ],
             heading=_("Membership"),
         ),
         MultiFieldPanel(

@@ -151,4 +151,6 @@ def test_staff_can_set_up_two_factor_authentication(client, db):
     client.post(response["Location"], {"password": PASSWORD})
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
-    assert "otpauth://" in response.content.decode() or "svg" in response.content.decode()
+    assert (
+        "otpauth://" in response.content.decode() or "svg" in response.content.decode()
+    )

@@ -1,7 +1,9 @@
 from lms.models import Organisation
 
 
-def test_secretariat_manages_membership_tiers_in_the_admin(client, staff_user, organisation):
+def test_secretariat_manages_membership_tiers_in_the_admin(
+    client, staff_user, organisation
+):
     client.force_login(staff_user)
     listing = client.get("/admin/organisations/")
     assert listing.status_code == 200

@@ -22,14 +22,26 @@ def test_unknown_api_path_and_wrong_method_use_the_error_shape(client, db):
 def test_token_endpoint_is_throttled_with_retry_after(client, db, monkeypatch):
     from lms.api import TokenThrottle
 
-    monkeypatch.setattr(TokenThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"})
+    monkeypatch.setattr(
+        TokenThrottle,
+        "THROTTLE_RATES",
+        {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"},
+    )
     cache.clear()
     statuses = [
-        client.post("/api/v1/auth/token/", {"email": "a@b.example", "password": "x"}, content_type="application/json").status_code
+        client.post(
+            "/api/v1/auth/token/",
+            {"email": "a@b.example", "password": "x"},
+            content_type="application/json",
+        ).status_code
         for _ in range(4)
     ]
     assert statuses[:3] == [401, 401, 401]
     assert statuses[3] == 429
-    last = client.post("/api/v1/auth/token/", {"email": "a@b.example", "password": "x"}, content_type="application/json")
+    last = client.post(
+        "/api/v1/auth/token/",
+        {"email": "a@b.example", "password": "x"},
+        content_type="application/json",
+    )
     assert last.json()["code"] == "throttled"
     assert int(last["Retry-After"]) > 0
