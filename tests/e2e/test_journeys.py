@@ -130,3 +130,60 @@ def test_live_qa_two_participants_moderator_and_offline_catch_up(new_context):  
     expect(_question(voter, second)).to_have_count(1)
     expect(_question(voter, first)).to_have_count(0)
     shot(voter, "j3-06-voter-caught-up")
+
+
+EGOV_PATH = "/offices/secretariat-seoul/egovframe-technical-training/"
+
+
+def test_ineligible_officials_are_told_why_and_what_to_change(new_context):  # noqa: F811
+    johor = new_context().new_page()
+    login(johor, "official.johorbahru@wego.example")
+    johor.goto(EGOV_PATH)
+    verdicts = johor.locator("ul.verdicts li.no")
+    expect(verdicts.filter(has_text="is not a member")).to_have_count(1)
+    expect(johor.locator("form.application-form")).to_have_count(0)
+    shot(johor, "j2-01-johorbahru-not-a-member")
+
+    nairobi = new_context().new_page()
+    login(nairobi, "official.nairobi@wego.example")
+    nairobi.goto(EGOV_PATH)
+    missing = nairobi.locator("ul.verdicts li.no")
+    expect(missing).to_have_count(1)
+    expect(missing).to_contain_text("Java")
+    # The member rule is met: only the Java level has to change.
+    expect(nairobi.locator("ul.verdicts li.ok")).not_to_have_count(0)
+    expect(nairobi.locator("form.application-form")).to_have_count(0)
+    shot(nairobi, "j2-02-nairobi-raise-java-level")
+
+
+def test_enrol_and_ask_without_javascript(new_context):  # noqa: F811
+    page = new_context(java_script_enabled=False).new_page()
+    login(page, "dev.hanoi@wego.example")
+    page.goto(EGOV_PATH)
+    form = page.locator("form.application-form")
+    expect(form).to_be_visible()
+    form.locator("textarea[name=motivation]").fill(
+        "Hanoi is moving its permit services onto the eGovFrame."
+    )
+    form.locator("textarea[name=technical_experience]").fill(
+        "Three years of Java and Spring in the city data centre."
+    )
+    form.get_by_label("In Korea").check()
+    form.locator("input[name=preferred_dates]").fill("any week in January")
+    shot(page, "j6-01-apply-form-no-js")
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    expect(page.locator("#enrol-heading + p .badge")).to_have_text("Confirmed")
+    shot(page, "j6-02-enrolled-no-js")
+    page.goto("/my/programmes/")
+    expect(page.get_by_text("eGovFrame Technical Training").first).to_be_visible()
+
+    asker = new_context(java_script_enabled=False).new_page()
+    login(asker, "official.nairobi@wego.example")
+    asker.goto(LIVE_PATH)
+    text = f"Asked without JavaScript: is there a recording? {uuid.uuid4().hex[:8]}"
+    asker.fill("#qa-text", text)
+    asker.get_by_role("button", name="Ask", exact=True).click()
+    asker.wait_for_load_state()
+    expect(_question(asker, text)).to_have_count(1)
+    shot(asker, "j6-03-asked-no-js")
