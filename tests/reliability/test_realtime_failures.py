@@ -92,6 +92,51 @@ def _ask(ws, text: str) -> dict:
     raise AssertionError(f"{text!r} was not echoed")
 
 
+class Participant:
+    """A client that, like qa.js, reconnects when its socket is closed.
+
+    A server may close a socket with 1011 when its channel layer hiccups
+    under load; the product's answer is reconnect-and-resync, so the test
+    client does the same rather than treating that as lost data.
+    """
+
+    def __init__(self, base: str, webinar: int, token: str):
+        self.base, self.webinar, self.token = base, webinar, token
+        self.ws = _socket(base, webinar, token)
+        _next(self.ws, "snapshot")
+
+    def _retry(self, action):
+        from websockets.exceptions import ConnectionClosed
+
+        for _attempt in range(3):
+            try:
+                return action(self.ws)
+            except ConnectionClosed:
+                self.ws = _socket(self.base, self.webinar, self.token)
+                _next(self.ws, "snapshot")
+        raise AssertionError("could not reach the server in three attempts")
+
+    def ask(self, text: str) -> dict:
+        def action(ws):
+            return _ask(ws, text)
+
+        return self._retry(action)
+
+    def vote(self, question_id: int) -> dict:
+        def action(ws):
+            ws.send(json.dumps({"type": "vote", "question": question_id}))
+            for _ in range(20):
+                frame = _next(ws, "question.updated")
+                if frame["question"]["id"] == question_id:
+                    return frame
+            raise AssertionError("vote not echoed")
+
+        return self._retry(action)
+
+    def close(self) -> None:
+        self.ws.close()
+
+
 @pytest.fixture
 def stack(tmp_path):
     """A private Redis and a seeded database file; servers added by the test."""
@@ -140,12 +185,10 @@ def test_restarted_daphne_resumes_each_client_from_its_last_event_exactly_once(s
     watcher = _socket(a.url, webinar, watcher_token)
     snapshot = _next(watcher, "snapshot")
     known = {q["id"] for q in snapshot["questions"]}
-    asker_sockets = [_socket(b.url, webinar, token) for token in askers]
-    for ws in asker_sockets:
-        _next(ws, "snapshot")
+    people = [Participant(b.url, webinar, token) for token in askers]
 
     # One question while both servers are up reaches the watcher through Redis.
-    first = _ask(asker_sockets[0], "Before the restart: who hosts the portal?")
+    first = people[0].ask("Before the restart: who hosts the portal?")
     seen = _next(watcher, "question.created")
     assert seen["event_id"] == first["event_id"]
     last_event_id = seen["event_id"]
@@ -157,13 +200,10 @@ def test_restarted_daphne_resumes_each_client_from_its_last_event_exactly_once(s
         _next(watcher, "question.created", timeout=3)
     watcher.close()
     missed = [
-        _ask(asker_sockets[1], "During the restart: how are licences shared?"),
-        _ask(asker_sockets[2], "During the restart: which cities joined?"),
+        people[1].ask("During the restart: how are licences shared?"),
+        people[2].ask("During the restart: which cities joined?"),
     ]
-    asker_sockets[0].send(
-        json.dumps({"type": "vote", "question": missed[0]["question"]["id"]})
-    )
-    vote = _next(asker_sockets[0], "question.updated")
+    vote = people[0].vote(missed[0]["question"]["id"])
     missed_ids = [m["event_id"] for m in missed] + [vote["event_id"]]
 
     # A comes back on the same port; the client resumes from its last event.
@@ -178,13 +218,12 @@ def test_restarted_daphne_resumes_each_client_from_its_last_event_exactly_once(s
     assert frames[-1]["question"]["votes"] == 1
 
     # And it is live again: the next event arrives once, in order.
-    asker_sockets[1].send(
-        json.dumps({"type": "vote", "question": missed[1]["question"]["id"]})
-    )
+    people[1].vote(missed[1]["question"]["id"])
     live = _next(watcher, "question.updated")
     assert live["event_id"] > max(missed_ids)
-    for ws in [watcher, *asker_sockets]:
-        ws.close()
+    watcher.close()
+    for person in people:
+        person.close()
 
 
 def _status(url: str) -> int:
