@@ -7,7 +7,9 @@ own question texts instead of relying on rollback.
 
 from __future__ import annotations
 
+import re
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -187,3 +189,65 @@ def test_enrol_and_ask_without_javascript(new_context):  # noqa: F811
     asker.wait_for_load_state()
     expect(_question(asker, text)).to_have_count(1)
     shot(asker, "j6-03-asked-no-js")
+
+
+SEOUL_2027_PATH = "/offices/secretariat-seoul/seoul-program-2027/"
+
+
+def test_newcomer_signs_up_verifies_sets_profile_enrols_and_gets_the_calendar(
+    new_context,  # noqa: F811
+    journey_server,  # noqa: F811
+):
+    from tests.e2e.fixtures_journeys import read_mail, unique_email
+
+    email = unique_email("newcomer")
+    password = "a-long-and-unusual-passphrase-2027"
+    page = new_context().new_page()
+    page.goto("/accounts/signup/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password1]", password)
+    page.fill("input[name=first_name]", "Nimal")
+    page.fill("input[name=last_name]", "Perera")
+    page.select_option("select[name=organisation]", label="Makati")
+    shot(page, "j1-01-signup")
+    page.locator("form:has(input[name=password1]) [type=submit]").first.click()
+    page.wait_for_load_state()
+    shot(page, "j1-02-check-your-email")
+
+    mail = read_mail(journey_server, email)
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", mail)
+    assert link, mail
+    page.goto(urlsplit(link.group(0)).path)
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url
+
+    page.goto("/accounts/profile/")
+    page.select_option("select[name=skill_java]", "intermediate")
+    page.fill("input[name=job_title]", "Digital services officer")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    shot(page, "j1-03-profile-saved")
+
+    page.goto(SEOUL_2027_PATH)
+    form = page.locator("form.application-form")
+    expect(form).to_be_visible()
+    if form.locator("textarea[name=motivation]").count():
+        form.locator("textarea[name=motivation]").fill(
+            "Makati wants to learn how Seoul runs its e-government services."
+        )
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    shot(page, "j1-04-applied")
+    expect(page.locator("#enrol-heading + p .badge")).to_be_visible()
+
+    page.goto("/my/programmes/")
+    expect(page.get_by_text("Seoul Program 2027").first).to_be_visible()
+    shot(page, "j1-05-my-programmes")
+    calendar = page.get_by_role("link", name="Calendar (.ics)").first
+    response = page.request.get(calendar.get_attribute("href"))
+    assert response.status == 200
+    body = response.text()
+    assert body.startswith("BEGIN:VCALENDAR") and "END:VCALENDAR" in body
+    assert body.count("BEGIN:VEVENT") >= 1
+    assert "Seoul Program 2027" in body.replace("\r\n ", "")
