@@ -17,6 +17,9 @@ from .ratelimit import lookup_allowed
 
 
 class PublicCertificateSerializer(serializers.ModelSerializer):
+    # A plain string in the schema: "valid" or "revoked" (avoids an enum-name
+    # collision with other apps' "status" fields).
+    status = serializers.CharField(help_text='"valid" or "revoked".')
     holder = serializers.CharField(source="holder_name")
     programme = serializers.CharField(source="programme_title")
     issued_on = serializers.SerializerMethodField()
