@@ -234,6 +234,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.forms.SignupForm"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# Failed log-ins are limited per account; the per-address limit is high because
+# a whole city hall can share one NAT address (one attacker must not lock
+# out every colleague). django-axes locks the targeted account too.
+ACCOUNT_RATE_LIMITS = {"login_failed": "60/m/ip,5/300s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WeGO Learning"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"

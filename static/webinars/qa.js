@@ -39,6 +39,14 @@
     return n === 1 ? t("votes_one", "1 vote") : t("votes_many", "%(n)s votes").replace("%(n)s", n);
   }
 
+  var pendingAsk = null;
+
+  function askAccepted() {
+    var box = document.querySelector("#qa-ask-form textarea");
+    if (box && pendingAsk !== null) { box.value = ""; }
+    pendingAsk = null;
+  }
+
   function send(message) {
     if (socket && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify(message));
@@ -141,11 +149,28 @@
     renderQueued = false;
     if (presenter) { renderPresenter(); return; }
     if (!list) { return; }
+    var active = document.activeElement;
+    var inList = active && list.contains(active);
     // Keep the moderator's half-typed answer if the list redraws under them.
-    var focused = document.activeElement && list.contains(document.activeElement);
-    if (focused) { renderQueued = true; setTimeout(render, 1000); return; }
+    if (inList && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) {
+      renderQueued = true; setTimeout(render, 1000); return;
+    }
+    // A just-clicked button keeps focus: redraw now and give focus back to the
+    // button in the same place, so keyboard users don't lose their position.
+    var refocus = null;
+    if (inList && active.tagName === "BUTTON") {
+      var item = active.closest("[data-id]");
+      if (item) {
+        refocus = { id: item.dataset.id, index: Array.from(item.querySelectorAll("button")).indexOf(active) };
+      }
+    }
     var items = ordered().map(renderQuestion);
     list.replaceChildren.apply(list, items);
+    if (refocus) {
+      var again = list.querySelector('[data-id="' + refocus.id + '"]');
+      var buttons = again ? again.querySelectorAll("button") : [];
+      if (buttons.length) { buttons[Math.min(refocus.index, buttons.length - 1)].focus(); }
+    }
     var empty = document.getElementById("qa-empty");
     if (empty) { empty.classList.toggle("hidden", items.length > 0); }
   }
@@ -191,6 +216,9 @@
         if (message.event_id <= lastEventId) { return; }
         lastEventId = message.event_id;
         if (message.type === "poll.updated") { updatePoll(message.poll); return; }
+        if (message.type === "question.created" && pendingAsk !== null && message.question.text === pendingAsk.trim()) {
+          askAccepted();
+        }
         if (message.type === "question.removed") { questions.delete(message.question.id); }
         else { questions.set(message.question.id, message.question); }
         scheduleRender();
@@ -200,6 +228,8 @@
         break;
       case "error":
       case "notice":
+        if (message.type === "notice") { askAccepted(); }
+        pendingAsk = null;
         setStatus(message.message, message.type);
         break;
       default:
@@ -251,7 +281,8 @@
       var anonymous = askForm.querySelector('input[name="anonymous"]');
       if (send({ type: "ask", text: text.value, anonymous: !!(anonymous && anonymous.checked) })) {
         event.preventDefault();
-        text.value = "";
+        // Cleared only once the server accepts it; a refusal keeps the text.
+        pendingAsk = text.value;
       }
     });
   }
