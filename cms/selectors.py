@@ -5,6 +5,7 @@ selected or prefetched, image renditions prefetched), so a page's query count
 does not grow with the number of items on it.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -162,7 +163,9 @@ def page_search(*, query: str, kind: str = "") -> list[Page]:
     query cannot make the backend's parser or the database work harder than a
     short one (see CVE-2024-39317), and no real search needs more.
     """
-    query = " ".join(query[:SEARCH_MAX_QUERY].split())
+    # Punctuation is syntax to full-text engines (an unbalanced quote is an
+    # FTS5 error on SQLite); people search for words, so keep only those.
+    query = " ".join(re.sub(r"[^\w\s]", " ", query[:SEARCH_MAX_QUERY]).split())
     if not query:
         return []
     models = _search_models(kind)
