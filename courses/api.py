@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -135,6 +136,7 @@ class MyEnrolmentSerializer(EnrolmentSerializer):
             "ends_on": obj.programme.ends_on,
         }
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_offer_expires_at(self, obj):
         for offer in obj.offers.all():
             if offer.state == OfferState.OFFERED:
@@ -180,6 +182,8 @@ class ProgrammeListView(CoursesAPIView, GenericAPIView):
     filter_backends: list = []
 
     @extend_schema(
+        operation_id="programmes_list",
+        responses=ProgrammeSerializer(many=True),
         parameters=[
             OpenApiParameter(
                 "kind",
@@ -190,7 +194,7 @@ class ProgrammeListView(CoursesAPIView, GenericAPIView):
                 "office", str, description="Office page slug, e.g. asia-chengdu"
             ),
             OpenApiParameter("open", bool, description="Only those open for enrolment"),
-        ]
+        ],
     )
     def get(self, request):
         params = request.query_params
@@ -294,6 +298,9 @@ class MyEnrolmentsView(CoursesAPIView, GenericAPIView):
     serializer_class = MyEnrolmentSerializer
     filter_backends: list = []
 
+    @extend_schema(
+        operation_id="me_enrolments_list", responses=MyEnrolmentSerializer(many=True)
+    )
     def get(self, request):
         qs = (
             Enrolment.objects.filter(user=request.user)
