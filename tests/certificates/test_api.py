@@ -97,7 +97,9 @@ def test_public_lookup_of_a_revoked_certificate(
     assert body["revoked_reason"] == "Issued in error."
 
 
-@pytest.mark.parametrize("code", ["unknown", generate_code()])
+@pytest.mark.parametrize(
+    "code", ["unknown", generate_code()], ids=["malformed", "well-formed-unknown"]
+)
 def test_public_lookup_of_unknown_codes_is_404(client, db, code):
     response = client.get(f"/api/v1/certificates/{code}/")
     assert response.status_code == 404
