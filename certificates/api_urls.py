@@ -6,11 +6,11 @@ from . import api
 
 urlpatterns = [
     path(
-        "programmes/<int:programme_id>/certificates/issue/",
+        "programmes/<id:programme_id>/certificates/issue/",
         api.IssueView.as_view(),
         name="api-certificates-issue",
     ),
-    path("jobs/<int:job_id>/", api.JobView.as_view(), name="api-certificate-job"),
+    path("jobs/<id:job_id>/", api.JobView.as_view(), name="api-certificate-job"),
     path(
         "me/certificates/",
         api.MyCertificatesView.as_view(),

@@ -11,15 +11,15 @@ urlpatterns = [
     path("certificates/verify/<str:code>/", views.verify, name="verify"),
     path("certificates/issuer.json", views.issuer, name="issuer"),
     path(
-        "certificates/status/<int:list_id>.json", views.status_list, name="status_list"
+        "certificates/status/<id:list_id>.json", views.status_list, name="status_list"
     ),
     path("certificates/contexts/<str:name>", views.context, name="context"),
     path(
-        "certificates/programmes/<int:programme_id>/issue/",
+        "certificates/programmes/<id:programme_id>/issue/",
         views.issue,
         name="issue",
     ),
-    path("certificates/jobs/<int:job_id>/", views.job, name="job"),
+    path("certificates/jobs/<id:job_id>/", views.job, name="job"),
     path(
         "certificates/<str:code>/certificate.pdf",
         views.certificate_pdf,

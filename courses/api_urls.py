@@ -5,32 +5,32 @@ from . import api
 urlpatterns = [
     path("programmes/", api.ProgrammeListView.as_view(), name="api-programmes"),
     path(
-        "programmes/<int:pk>/",
+        "programmes/<id:pk>/",
         api.ProgrammeDetailView.as_view(),
         name="api-programme",
     ),
     path(
-        "programmes/<int:pk>/eligibility/",
+        "programmes/<id:pk>/eligibility/",
         api.EligibilityView.as_view(),
         name="api-programme-eligibility",
     ),
     path(
-        "programmes/<int:pk>/enrolments/",
+        "programmes/<id:pk>/enrolments/",
         api.EnrolView.as_view(),
         name="api-programme-enrol",
     ),
     path(
-        "programmes/<int:pk>/roster/",
+        "programmes/<id:pk>/roster/",
         api.RosterView.as_view(),
         name="api-programme-roster",
     ),
     path(
-        "programmes/<int:pk>/attendance/",
+        "programmes/<id:pk>/attendance/",
         api.AttendanceView.as_view(),
         name="api-programme-attendance",
     ),
     path(
-        "enrolments/<int:pk>/withdraw/",
+        "enrolments/<id:pk>/withdraw/",
         api.WithdrawView.as_view(),
         name="api-enrolment-withdraw",
     ),

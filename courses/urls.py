@@ -8,22 +8,22 @@ urlpatterns = [
     path("my/programmes/", views.my_programmes, name="my_programmes"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path(
-        "programmes/<int:pk>/calendar.ics",
+        "programmes/<id:pk>/calendar.ics",
         views.programme_calendar,
         name="programme_calendar",
     ),
-    path("programmes/<int:pk>/apply/", views.programme_apply, name="apply"),
+    path("programmes/<id:pk>/apply/", views.programme_apply, name="apply"),
     path(
-        "programmes/<int:pk>/presentation/",
+        "programmes/<id:pk>/presentation/",
         views.presentation_upload,
         name="presentation_upload",
     ),
     path(
-        "presentations/<int:pk>/slides.pdf",
+        "presentations/<id:pk>/slides.pdf",
         views.presentation_download,
         name="presentation_download",
     ),
-    path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="withdraw"),
+    path("enrolments/<id:pk>/withdraw/", views.enrolment_withdraw, name="withdraw"),
     re_path(
         r"^offers/(?P<pk>[0-9]+)/(?P<action>accept|decline)/$",
         views.offer_respond,

@@ -8,4 +8,9 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from . import schema  # noqa: F401 - registers the OpenAPI auth extension
+        from .converters import IdConverter
+
+        register_converter(IdConverter, "id")

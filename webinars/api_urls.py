@@ -4,22 +4,22 @@ from . import api
 
 urlpatterns = [
     path("webinars/", api.WebinarList.as_view(), name="api-webinars"),
-    path("webinars/<int:pk>/", api.WebinarDetail.as_view(), name="api-webinar"),
+    path("webinars/<id:pk>/", api.WebinarDetail.as_view(), name="api-webinar"),
     path(
-        "webinars/<int:pk>/registrations/",
+        "webinars/<id:pk>/registrations/",
         api.RegistrationCreate.as_view(),
         name="api-webinar-registrations",
     ),
     path(
-        "webinars/<int:pk>/questions/",
+        "webinars/<id:pk>/questions/",
         api.QuestionListCreate.as_view(),
         name="api-webinar-questions",
     ),
     path(
-        "questions/<int:pk>/vote/", api.QuestionVote.as_view(), name="api-question-vote"
+        "questions/<id:pk>/vote/", api.QuestionVote.as_view(), name="api-question-vote"
     ),
     path(
-        "questions/<int:pk>/moderate/",
+        "questions/<id:pk>/moderate/",
         api.QuestionModerate.as_view(),
         name="api-question-moderate",
     ),

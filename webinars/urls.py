@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("webinars/<int:pk>/calendar.ics", views.webinar_ics, name="webinar-ics"),
+    path("webinars/<id:pk>/calendar.ics", views.webinar_ics, name="webinar-ics"),
 ]

@@ -13,27 +13,27 @@ def register_trainer_urls():
     return [
         path("trainer/", views.programme_list, name="courses_trainer_programmes"),
         path(
-            "trainer/programmes/<int:pk>/",
+            "trainer/programmes/<id:pk>/",
             views.programme_detail,
             name="courses_trainer_programme",
         ),
         path(
-            "trainer/programmes/<int:pk>/attendance/",
+            "trainer/programmes/<id:pk>/attendance/",
             views.attendance,
             name="courses_trainer_attendance",
         ),
         path(
-            "trainer/programmes/<int:pk>/completion/",
+            "trainer/programmes/<id:pk>/completion/",
             views.completion,
             name="courses_trainer_completion",
         ),
         path(
-            "trainer/programmes/<int:pk>/export.<str:fmt>",
+            "trainer/programmes/<id:pk>/export.<str:fmt>",
             views.export,
             name="courses_trainer_export",
         ),
         path(
-            "trainer/sessions/<int:pk>/check-in/",
+            "trainer/sessions/<id:pk>/check-in/",
             views.session_checkin,
             name="courses_trainer_checkin",
         ),

@@ -8,7 +8,7 @@ app_name = "courses_trainer_site"
 
 urlpatterns = [
     path(
-        "check-in/<int:session_id>/",
+        "check-in/<id:session_id>/",
         views.participant_checkin,
         name="checkin",
     ),
