@@ -34,6 +34,62 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+    for item in items:
+        _restore_migration_data_after(item)
+
+
+def _restore_migration_data_after(item) -> None:
+    """Transactional tests flush every table when they end, which also wipes
+    rows the migrations created (Wagtail's root page and locales, content
+    types, permissions). Serialized rollback puts them back, so the next test
+    on the same worker starts from the migrated database."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if marker is not None:
+        transaction, reset_sequences, databases, serialized, available_apps = (
+            validate_django_db(marker)
+        )
+    else:
+        transaction = "transactional_db" in fixtures or "live_server" in fixtures
+        reset_sequences, databases, serialized, available_apps = (
+            False,
+            None,
+            False,
+            None,
+        )
+    item.wego_transactional = transaction
+    if transaction and not serialized:
+        item.add_marker(
+            pytest.mark.django_db(
+                transaction=True,
+                reset_sequences=reset_sequences,
+                databases=databases,
+                serialized_rollback=True,
+                available_apps=available_apps,
+            ),
+            append=False,
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, reload the migrated data at once,
+    so the non-transactional tests that follow on this worker find it too."""
+    yield
+    if not getattr(item, "wego_transactional", False):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+    ContentType.objects.clear_cache()
 
 
 def pytest_sessionstart(session):
