@@ -46,6 +46,7 @@ beat: install
 	$(BIN)/celery -A lms beat --loglevel INFO
 
 test: install-dev
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
