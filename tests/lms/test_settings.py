@@ -89,7 +89,7 @@ def test_production_refuses_the_development_secret_key():
 
 
 @pytest.mark.postgres
-def test_postgres_connections_use_read_committed():
+def test_postgres_connections_use_read_committed(db):
     """Seat locking is only correct at READ COMMITTED (see courses.services)."""
     from django.db import connection
 
