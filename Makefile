@@ -6,7 +6,10 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Two pytest workers (the machines have 2 cores); files stay together on a worker.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# Browser tests run afterwards in their own process: Playwright's event loop must
+# not share a process with the database tests.
+PYTEST_ARGS ?= -n 2 --dist loadfile -m "not e2e"
+E2E_ARGS ?= -p no:xdist -m e2e
 
 .PHONY: run test lint format migrate seed install install-dev worker beat serve clean messages
 
@@ -49,6 +52,7 @@ test: install-dev
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
 	$(BIN)/pytest $(PYTEST_ARGS)
+	if [ -n "$(E2E_ARGS)" ]; then $(BIN)/pytest $(E2E_ARGS) || [ $$? -eq 5 ]; fi
 
 lint: install-dev
 	$(BIN)/ruff check .
