@@ -2,10 +2,15 @@
 
 Needs a running server on PostgreSQL with ``seed_demo --crowd N``:
 
-    DATABASE_URL=postgres://… python manage.py seed_demo --crowd 500
-    DATABASE_URL=postgres://… daphne -b 127.0.0.1 -p 8765 lms.asgi:application
-    python bench/enrolment_rush.py --url http://127.0.0.1:8765 --n 500 \
-        --programme <page id>
+    export DATABASE_URL=postgres://…/wego_rush REDIS_URL=redis://…/4
+    python manage.py migrate && python manage.py seed_demo --crowd 500
+    gunicorn -w 4 -b 127.0.0.1:8794 lms.wsgi:application
+    python bench/enrolment_rush.py --url http://127.0.0.1:8794 --n 500 \
+        --programme <eGovFrame Technical Training page id>
+
+The seat lock covers only the narrow ``courses_programmepage`` row for one
+aggregate and two inserts (see ``courses.services.enrolment``); with 500
+requests arriving at once, latency is mostly the wait for a free worker.
 
 Each crowd user signs in through ``POST /api/v1/auth/token/``. That endpoint
 is rate-limited per address (10/min), so with ``--mint-tokens`` (the default

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -26,8 +27,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lms.api import ErrorSerializer
-from lms.errors import DomainError, PermissionDenied
+from lms.api import ErrorSerializer, error_responses, ok_example, request_example
+from lms.errors import Conflict, DomainError, PermissionDenied
 
 from . import selectors, services
 from .models import Enrolment, OfferState, ProgrammePage
@@ -101,6 +102,13 @@ class ApplySerializer(serializers.Serializer):
     letter = serializers.FileField(
         required=False, help_text="Letter of intent, PDF, at most 5 MB."
     )
+    colleagues = serializers.ListField(
+        child=serializers.EmailField(),
+        required=False,
+        max_length=4,
+        help_text="A city delegation: e-mails of colleagues of the same "
+        "organisation applying with you; all are seated or waitlisted together.",
+    )
 
     def validate_answers(self, value):
         if isinstance(value, str):
@@ -119,6 +127,38 @@ class EnrolmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     waitlist_position = serializers.IntegerField(allow_null=True)
+
+
+class GroupMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField(source="user.email")
+    status = serializers.CharField()
+    waitlist_position = serializers.IntegerField(allow_null=True)
+
+
+class ApplyResultSerializer(EnrolmentSerializer):
+    group = serializers.SerializerMethodField(
+        help_text="The delegation applied together, or null."
+    )
+
+    @extend_schema_field(
+        inline_serializer(
+            "Delegation",
+            {
+                "id": serializers.IntegerField(),
+                "members": GroupMemberSerializer(many=True),
+            },
+            allow_null=True,
+        )
+    )
+    def get_group(self, obj):
+        if obj.group_id is None:
+            return None
+        members = obj.group.members.select_related("user").order_by("pk")
+        return {
+            "id": obj.group_id,
+            "members": GroupMemberSerializer(members, many=True).data,
+        }
 
 
 class MyEnrolmentSerializer(EnrolmentSerializer):
@@ -149,6 +189,43 @@ class AttendanceRowSerializer(serializers.Serializer):
     participant = serializers.IntegerField(help_text="The participant's user id.")
     status = serializers.ChoiceField(choices=["present", "absent", "excused"])
     minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+# --- OpenAPI examples (realistic: the demo's eGovFrame training) ---------------
+
+PROGRAMME_EXAMPLE = {
+    "id": 57,
+    "slug": "egovframe-technical-training",
+    "title": "eGovFrame Technical Training",
+    "kind": "egovframe_training",
+    "office": "secretariat-seoul",
+    "starts_on": "2026-12-07",
+    "ends_on": "2026-12-10",
+    "capacity": 20,
+    "seats_left": 6,
+    "url": "https://learning.wego.example/offices/secretariat-seoul/"
+    "egovframe-technical-training/",
+}
+SESSION_EXAMPLE = {
+    "id": 311,
+    "title": "Data access with MyBatis",
+    "kind": "lecture",
+    "starts_at": "2026-12-08T00:30:00Z",
+    "ends_at": "2026-12-08T03:30:00Z",
+    "location": "eGovFrame Center, Seoul (or the participant's city)",
+}
+ENROLMENT_EXAMPLE = {"id": 812, "status": "confirmed", "waitlist_position": None}
+INELIGIBLE = (
+    "ineligible",
+    "eGovFrame Technical Training needs Java at intermediate level or above; "
+    "your profile says none. Update your skills in your profile if that is "
+    "out of date.",
+)
+NOT_TRAINER = (
+    "permission_denied",
+    "Only this programme's trainers and the Secretariat can see this.",
+)
+NO_PROGRAMME = ("not_found", "Not found.")
 
 
 # --- views ------------------------------------------------------------------------
@@ -195,6 +272,17 @@ class ProgrammeListView(CoursesAPIView, GenericAPIView):
             ),
             OpenApiParameter("open", bool, description="Only those open for enrolment"),
         ],
+        examples=[
+            ok_example(
+                "Open eGovFrame trainings",
+                {
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [PROGRAMME_EXAMPLE],
+                },
+            )
+        ],
     )
     def get(self, request):
         params = request.query_params
@@ -212,7 +300,29 @@ class ProgrammeListView(CoursesAPIView, GenericAPIView):
 
 
 class ProgrammeDetailView(CoursesAPIView):
-    @extend_schema(responses={200: ProgrammeDetailSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        responses={
+            200: ProgrammeDetailSerializer,
+            **error_responses(404, codes={404: [NO_PROGRAMME]}),
+        },
+        examples=[
+            ok_example(
+                "eGovFrame training",
+                PROGRAMME_EXAMPLE
+                | {
+                    "summary": "A free four-day technical training on the WeGO "
+                    "eGovFrame for software developers of member cities.",
+                    "format": "in_person",
+                    "venue": "eGovFrame Center, Seoul (or the participant's city)",
+                    "timezone": "Asia/Seoul",
+                    "enrolment_opens_at": "2026-10-16T00:00:00Z",
+                    "enrolment_closes_at": "2026-11-16T09:00:00Z",
+                    "is_open": True,
+                    "sessions": [SESSION_EXAMPLE],
+                },
+            )
+        ],
+    )
     def get(self, request, pk: int):
         programme = _programme(pk)
         return Response(
@@ -225,7 +335,60 @@ class EligibilityView(CoursesAPIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: EligibilitySerializer, 404: ErrorSerializer})
+    @extend_schema(
+        responses={
+            200: EligibilitySerializer,
+            **error_responses(401, 404, codes={404: [NO_PROGRAMME]}),
+        },
+        examples=[
+            ok_example(
+                "Not a member",
+                {
+                    "eligible": False,
+                    "reasons": [
+                        {
+                            "rule": "enrolment_window",
+                            "ok": True,
+                            "message": "Enrolment is open until 16 November "
+                            "2026, 18:00 (KST).",
+                        },
+                        {
+                            "rule": "membership_tiers",
+                            "ok": False,
+                            "message": "eGovFrame Technical Training is for WeGO "
+                            "members (Full member, Associate member); Johor Bahru "
+                            "City Council is not a member — see how to join WeGO "
+                            "on the home page.",
+                        },
+                        {
+                            "rule": "skill",
+                            "ok": True,
+                            "message": "Your Java level (intermediate) meets the "
+                            "requirement.",
+                        },
+                    ],
+                },
+            ),
+            ok_example(
+                "Eligible",
+                {
+                    "eligible": True,
+                    "reasons": [
+                        {
+                            "rule": "membership_tiers",
+                            "ok": True,
+                            "message": "Hanoi is a full member.",
+                        },
+                        {
+                            "rule": "capacity",
+                            "ok": True,
+                            "message": "6 of 20 seats are still free.",
+                        },
+                    ],
+                },
+            ),
+        ],
+    )
     def get(self, request, pk: int):
         programme = _programme(pk)
         eligible, verdicts = selectors.programme_eligibility(
@@ -245,14 +408,112 @@ class EnrolView(CoursesAPIView):
     @extend_schema(
         request=ApplySerializer,
         responses={
-            201: EnrolmentSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="invalid answers"),
-            403: OpenApiResponse(
-                ErrorSerializer, description="ineligible, with reasons"
+            201: ApplyResultSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                503,
+                codes={
+                    400: [
+                        (
+                            "invalid_answers",
+                            "Some answers are missing or not valid.",
+                        ),
+                        (
+                            "invalid_colleague",
+                            "Some colleagues cannot join your delegation: "
+                            "lan@hanoi.example: Only officials of Hanoi can be in "
+                            "your delegation.",
+                        ),
+                    ],
+                    403: [INELIGIBLE],
+                    404: [NO_PROGRAMME],
+                    409: [
+                        (
+                            "already_enrolled",
+                            "You have already applied to this programme (Confirmed).",
+                        ),
+                        (
+                            "full",
+                            "All seats are taken and this programme has no waitlist.",
+                        ),
+                    ],
+                    503: [
+                        (
+                            "busy",
+                            "Many people are applying right now; please try "
+                            "again in a moment.",
+                        )
+                    ],
+                },
+                descriptions={
+                    403: "Ineligible: `reasons` lists every rule's verdict.",
+                    503: "The seat lock is busy; retry after `Retry-After` seconds.",
+                },
             ),
-            409: OpenApiResponse(ErrorSerializer, description="already_enrolled"),
-            503: OpenApiResponse(ErrorSerializer, description="busy; see Retry-After"),
         },
+        examples=[
+            request_example(
+                "eGovFrame application",
+                {
+                    "answers": {
+                        "motivation": "Hanoi is moving its permit services to "
+                        "the eGovFrame next year.",
+                        "technical_experience": "Six years of Java, three of "
+                        "Spring and MyBatis.",
+                        "delivery_location": "korea",
+                        "preferred_dates": "Any week in December",
+                    }
+                },
+            ),
+            request_example(
+                "City delegation",
+                {
+                    "answers": {"motivation": "Our team builds the city portal."},
+                    "colleagues": ["minh.tran@hanoi.example", "thu.le@hanoi.example"],
+                },
+            ),
+            ok_example("Seat confirmed", ENROLMENT_EXAMPLE | {"group": None}, 201),
+            ok_example(
+                "Waitlisted",
+                {
+                    "id": 813,
+                    "status": "waitlisted",
+                    "waitlist_position": 4,
+                    "group": None,
+                },
+                201,
+            ),
+            ok_example(
+                "Delegation waitlisted together",
+                {
+                    "id": 820,
+                    "status": "waitlisted",
+                    "waitlist_position": 5,
+                    "group": {
+                        "id": 14,
+                        "members": [
+                            {
+                                "id": 820,
+                                "email": "dev.hanoi@wego.example",
+                                "status": "waitlisted",
+                                "waitlist_position": 5,
+                            },
+                            {
+                                "id": 821,
+                                "email": "minh.tran@hanoi.example",
+                                "status": "waitlisted",
+                                "waitlist_position": 6,
+                            },
+                        ],
+                    },
+                },
+                201,
+            ),
+        ],
     )
     def post(self, request, pk: int):
         programme = _programme(pk)
@@ -268,9 +529,10 @@ class EnrolView(CoursesAPIView):
             user=request.user,
             answers=serializer.validated_data.get("answers"),
             letter=serializer.validated_data.get("letter"),
+            colleagues=serializer.validated_data.get("colleagues") or None,
         )
         return Response(
-            EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED
+            ApplyResultSerializer(enrolment).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -282,10 +544,21 @@ class WithdrawView(CoursesAPIView):
     @extend_schema(
         request=None,
         responses={
-            200: EnrolmentSerializer,
-            404: ErrorSerializer,
-            409: ErrorSerializer,
+            200: inline_serializer(
+                "Withdrawn",
+                {"id": serializers.IntegerField(), "status": serializers.CharField()},
+            ),
+            **error_responses(
+                401,
+                404,
+                409,
+                codes={
+                    409: [("already_withdrawn", "This application is already closed.")]
+                },
+                descriptions={404: "No such enrolment of yours."},
+            ),
         },
+        examples=[ok_example("Withdrawn", {"id": 812, "status": "withdrawn"})],
     )
     def post(self, request, pk: int):
         enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user)
@@ -299,7 +572,38 @@ class MyEnrolmentsView(CoursesAPIView, GenericAPIView):
     filter_backends: list = []
 
     @extend_schema(
-        operation_id="me_enrolments_list", responses=MyEnrolmentSerializer(many=True)
+        operation_id="me_enrolments_list",
+        responses={
+            200: MyEnrolmentSerializer(many=True),
+            **error_responses(401),
+        },
+        examples=[
+            ok_example(
+                "Mine",
+                {
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [
+                        {
+                            "id": 813,
+                            "status": "offered",
+                            "waitlist_position": None,
+                            "programme": {
+                                "id": 57,
+                                "title": "eGovFrame Technical Training",
+                                "starts_on": "2026-12-07",
+                                "ends_on": "2026-12-10",
+                            },
+                            "created_at": "2026-10-20T02:14:09Z",
+                            "confirmed_at": None,
+                            "completed_at": None,
+                            "offer_expires_at": "2026-11-03T09:00:00Z",
+                        }
+                    ],
+                },
+            )
+        ],
     )
     def get(self, request):
         qs = (
@@ -334,8 +638,49 @@ class RosterView(CoursesAPIView):
                     "results": serializers.ListField(child=serializers.DictField()),
                 },
             ),
-            403: ErrorSerializer,
-        }
+            **error_responses(
+                401, 403, 404, codes={403: [NOT_TRAINER], 404: [NO_PROGRAMME]}
+            ),
+        },
+        examples=[
+            ok_example(
+                "Roster",
+                {
+                    "programme": 57,
+                    "sessions": [SESSION_EXAMPLE],
+                    "results": [
+                        {
+                            "id": 812,
+                            "participant": {
+                                "id": 31,
+                                "name": "Nguyen Van An",
+                                "email": "dev.hanoi@wego.example",
+                                "organisation": "Hanoi",
+                            },
+                            "status": "confirmed",
+                            "waitlist_position": None,
+                            "attendance": [
+                                {
+                                    "session": 311,
+                                    "status": "present",
+                                    "minutes": None,
+                                    "source": "trainer",
+                                }
+                            ],
+                            "completion": {
+                                "eligible": True,
+                                "attended": 8,
+                                "counted": 8,
+                                "needed": 6,
+                                "missing_required": [],
+                                "reason": "attended 8 of 8 counted sessions; needs 6",
+                            },
+                            "completed_at": None,
+                        }
+                    ],
+                },
+            )
+        ],
     )
     def get(self, request, pk: int):
         programme = _programme(pk)
@@ -394,9 +739,24 @@ class AttendanceView(CoursesAPIView):
             200: inline_serializer(
                 "AttendanceSaved", {"saved": serializers.IntegerField()}
             ),
-            400: ErrorSerializer,
-            403: ErrorSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                codes={403: [NOT_TRAINER], 404: [NO_PROGRAMME]},
+            ),
         },
+        examples=[
+            request_example(
+                "Morning session",
+                [
+                    {"session": 311, "participant": 31, "status": "present"},
+                    {"session": 311, "participant": 32, "status": "excused"},
+                ],
+            ),
+            ok_example("Saved", {"saved": 2}),
+        ],
     )
     def post(self, request, pk: int):
         programme = _programme(pk)
@@ -407,3 +767,408 @@ class AttendanceView(CoursesAPIView):
             programme=programme, actor=request.user, rows=serializer.validated_data
         )
         return Response({"saved": len(saved)})
+
+
+# --- offers over the API -----------------------------------------------------------
+
+
+def _open_offer(request, pk: int):
+    """The caller's enrolment and its open offer; others' enrolments are 404."""
+    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user)
+    offer = enrolment.offers.filter(state=OfferState.OFFERED).first()
+    if offer is None:
+        raise Conflict(
+            _("There is no open seat offer on this application."), code="no_offer"
+        )
+    return offer
+
+
+OFFER_ERRORS = {
+    401: OpenApiResponse(
+        ErrorSerializer,
+        description="not signed in",
+        examples=[
+            OpenApiExample(
+                "not signed in",
+                value={
+                    "code": "not_authenticated",
+                    "detail": "Authentication credentials were not provided.",
+                },
+                status_codes=["401"],
+            )
+        ],
+    ),
+    404: OpenApiResponse(
+        ErrorSerializer,
+        description="no such enrolment of yours",
+        examples=[
+            OpenApiExample(
+                "not yours",
+                value={"code": "not_found", "detail": "Not found."},
+                status_codes=["404"],
+            )
+        ],
+    ),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="no open offer, already answered, or expired",
+        examples=[
+            OpenApiExample(
+                "expired",
+                value={
+                    "code": "offer_expired",
+                    "detail": "This offer expired; the seat went to the next "
+                    "person waiting.",
+                },
+                status_codes=["409"],
+            ),
+            OpenApiExample(
+                "no offer",
+                value={
+                    "code": "no_offer",
+                    "detail": "There is no open seat offer on this application.",
+                },
+                status_codes=["409"],
+            ),
+        ],
+    ),
+    503: OpenApiResponse(ErrorSerializer, description="busy; see Retry-After"),
+}
+
+
+class OfferAcceptView(CoursesAPIView):
+    """Accept the seat offered from the waitlist, before its deadline."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="enrolments_offer_accept",
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                EnrolmentSerializer,
+                examples=[
+                    OpenApiExample(
+                        "accepted",
+                        value={
+                            "id": 812,
+                            "status": "confirmed",
+                            "waitlist_position": None,
+                        },
+                        response_only=True,
+                    )
+                ],
+            ),
+            **OFFER_ERRORS,
+        },
+    )
+    def post(self, request, pk: int):
+        offer = _open_offer(request, pk)
+        enrolment = services.offer_accept(offer=offer, user=request.user)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+class OfferDeclineView(CoursesAPIView):
+    """Decline the offered seat; it passes to the next person waiting."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="enrolments_offer_decline",
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                EnrolmentSerializer,
+                examples=[
+                    OpenApiExample(
+                        "declined",
+                        value={
+                            "id": 812,
+                            "status": "withdrawn",
+                            "waitlist_position": None,
+                        },
+                        response_only=True,
+                    )
+                ],
+            ),
+            **OFFER_ERRORS,
+        },
+    )
+    def post(self, request, pk: int):
+        offer = _open_offer(request, pk)
+        enrolment = services.offer_decline(offer=offer, user=request.user)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+# --- technical-support slots ---------------------------------------------------------
+
+
+class SupportBookingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slot = serializers.IntegerField(source="slot_id")
+    status = serializers.CharField()
+    starts_at = serializers.DateTimeField(source="slot.starts_at")
+    ends_at = serializers.DateTimeField(source="slot.ends_at")
+    timezone = serializers.CharField(source="slot.timezone")
+    video_link = serializers.CharField(source="slot.video_link")
+    ics_url = serializers.SerializerMethodField()
+
+    def get_ics_url(self, obj) -> str:
+        from django.urls import reverse
+
+        path = reverse("courses:support_booking_calendar", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class SupportSlotSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="slot.pk")
+    starts_at = serializers.DateTimeField(source="slot.starts_at")
+    ends_at = serializers.DateTimeField(source="slot.ends_at")
+    timezone = serializers.CharField(
+        source="slot.timezone", help_text="The zone the times are shown in."
+    )
+    local_start = serializers.CharField(
+        help_text="Start as wall-clock time in `timezone`, ISO 8601 with offset."
+    )
+    capacity = serializers.IntegerField(source="slot.capacity")
+    seats_left = serializers.IntegerField()
+    note = serializers.CharField(source="slot.note")
+    booking = serializers.SerializerMethodField()
+    video_link = serializers.CharField(
+        allow_null=True, help_text="Only for the person who booked the slot."
+    )
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_booking(self, obj):
+        return obj.booking.pk if obj.booking is not None else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["local_start"] = instance.local_start.isoformat()
+        data["video_link"] = instance.video_link or None
+        return data
+
+
+SUPPORT_SLOT_EXAMPLE = {
+    "id": 41,
+    "starts_at": "2026-12-21T01:00:00Z",
+    "ends_at": "2026-12-21T02:00:00Z",
+    "timezone": "Asia/Seoul",
+    "local_start": "2026-12-21T10:00:00+09:00",
+    "capacity": 1,
+    "seats_left": 1,
+    "note": "Spring Boot migration and MyBatis mappers",
+    "booking": None,
+    "video_link": None,
+}
+BOOKING_EXAMPLE = {
+    "id": 97,
+    "slot": 41,
+    "status": "booked",
+    "starts_at": "2026-12-21T01:00:00Z",
+    "ends_at": "2026-12-21T02:00:00Z",
+    "timezone": "Asia/Seoul",
+    "video_link": "https://meet.wego.example/egovframe-support-1",
+    "ics_url": "https://learning.wego.example/support-bookings/97/booking.ics",
+}
+
+
+def _error_example(status_code: int, code: str, detail: str, name: str = ""):
+    return OpenApiExample(
+        name or code,
+        value={"code": code, "detail": detail},
+        status_codes=[str(status_code)],
+        response_only=True,
+    )
+
+
+NOT_PARTICIPANT = OpenApiResponse(
+    ErrorSerializer,
+    description="not a confirmed participant (or trainer) of this programme",
+    examples=[
+        _error_example(
+            403,
+            "not_confirmed",
+            "Only confirmed participants of this programme can book support.",
+        )
+    ],
+)
+NOT_FOUND = OpenApiResponse(
+    ErrorSerializer,
+    description="no such programme or slot",
+    examples=[_error_example(404, "not_found", "Not found.")],
+)
+UNAUTHENTICATED = OpenApiResponse(
+    ErrorSerializer,
+    description="not signed in",
+    examples=[
+        _error_example(
+            401, "not_authenticated", "Authentication credentials were not provided."
+        )
+    ],
+)
+
+
+def _support_slot(programme: ProgrammePage, slot_pk: int):
+    from .models import SupportSlot
+
+    return get_object_or_404(SupportSlot, pk=slot_pk, programme=programme)
+
+
+class SupportSlotListView(CoursesAPIView):
+    """Upcoming technical-support slots with free places, and your own bookings.
+
+    For confirmed participants and the programme's trainers. The video link
+    is only given for slots the caller booked.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="programmes_support_slots",
+        responses={
+            200: OpenApiResponse(
+                inline_serializer(
+                    "SupportSlots",
+                    {
+                        "programme": serializers.IntegerField(),
+                        "bookings_allowed": serializers.IntegerField(),
+                        "results": SupportSlotSerializer(many=True),
+                    },
+                ),
+                examples=[
+                    OpenApiExample(
+                        "free slots",
+                        value={
+                            "programme": 57,
+                            "bookings_allowed": 1,
+                            "results": [SUPPORT_SLOT_EXAMPLE],
+                        },
+                        response_only=True,
+                    )
+                ],
+            ),
+            401: UNAUTHENTICATED,
+            403: NOT_PARTICIPANT,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, pk: int):
+        programme = _programme(pk)
+        if not selectors.support_slots_visible(programme=programme, user=request.user):
+            raise PermissionDenied(
+                _("Only confirmed participants of this programme can book support."),
+                code="not_confirmed",
+            )
+        rows = selectors.support_slots_for(programme=programme, user=request.user)
+        return Response(
+            {
+                "programme": programme.pk,
+                "bookings_allowed": programme.support_bookings_per_participant,
+                "results": SupportSlotSerializer(rows, many=True).data,
+            }
+        )
+
+
+class SupportSlotBookView(CoursesAPIView):
+    """Book a place in a slot (one active booking per programme unless allowed more).
+
+    The confirmation e-mail, with the times in the slot's zone and yours and
+    the .ics attached, is sent after the booking is saved.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="programmes_support_slots_book",
+        request=None,
+        responses={
+            201: OpenApiResponse(
+                SupportBookingSerializer,
+                examples=[
+                    OpenApiExample("booked", value=BOOKING_EXAMPLE, response_only=True)
+                ],
+            ),
+            401: UNAUTHENTICATED,
+            403: NOT_PARTICIPANT,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="slot full or started, already booked, or booking limit",
+                examples=[
+                    _error_example(
+                        409,
+                        "slot_full",
+                        "This slot was just taken; please choose another.",
+                    ),
+                    _error_example(
+                        409,
+                        "booking_limit",
+                        "You already have 1 support booking(s) for this programme; "
+                        "cancel one to book another.",
+                    ),
+                ],
+            ),
+            503: OpenApiResponse(ErrorSerializer, description="busy; see Retry-After"),
+        },
+    )
+    def post(self, request, pk: int, slot_pk: int):
+        programme = _programme(pk)
+        slot = _support_slot(programme, slot_pk)
+        booking = services.support_slot_book(slot=slot, user=request.user)
+        return Response(
+            SupportBookingSerializer(booking, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class SupportSlotCancelView(CoursesAPIView):
+    """Cancel your booking of this slot; the place is free again at once."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="programmes_support_slots_cancel",
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                SupportBookingSerializer,
+                examples=[
+                    OpenApiExample(
+                        "cancelled",
+                        value=BOOKING_EXAMPLE | {"status": "cancelled"},
+                        response_only=True,
+                    )
+                ],
+            ),
+            401: UNAUTHENTICATED,
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="no such slot, or you have no booking in it",
+                examples=[
+                    _error_example(
+                        404, "not_found", "You have no booking in this slot."
+                    )
+                ],
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                examples=[
+                    _error_example(
+                        409,
+                        "already_cancelled",
+                        "This booking is already cancelled.",
+                    )
+                ],
+            ),
+        },
+    )
+    def post(self, request, pk: int, slot_pk: int):
+        programme = _programme(pk)
+        slot = _support_slot(programme, slot_pk)
+        booking = services.support_booking_for(slot=slot, user=request.user)
+        booking = services.support_booking_cancel(booking=booking, user=request.user)
+        return Response(
+            SupportBookingSerializer(booking, context={"request": request}).data
+        )

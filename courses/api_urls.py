@@ -34,5 +34,30 @@ urlpatterns = [
         api.WithdrawView.as_view(),
         name="api-enrolment-withdraw",
     ),
+    path(
+        "enrolments/<id:pk>/offer/accept/",
+        api.OfferAcceptView.as_view(),
+        name="api-enrolment-offer-accept",
+    ),
+    path(
+        "enrolments/<id:pk>/offer/decline/",
+        api.OfferDeclineView.as_view(),
+        name="api-enrolment-offer-decline",
+    ),
+    path(
+        "programmes/<id:pk>/support-slots/",
+        api.SupportSlotListView.as_view(),
+        name="api-programme-support-slots",
+    ),
+    path(
+        "programmes/<id:pk>/support-slots/<id:slot_pk>/book/",
+        api.SupportSlotBookView.as_view(),
+        name="api-programme-support-slot-book",
+    ),
+    path(
+        "programmes/<id:pk>/support-slots/<id:slot_pk>/cancel/",
+        api.SupportSlotCancelView.as_view(),
+        name="api-programme-support-slot-cancel",
+    ),
     path("me/enrolments/", api.MyEnrolmentsView.as_view(), name="api-my-enrolments"),
 ]

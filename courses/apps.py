@@ -8,6 +8,8 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import checks, signals
+
+        checks.ensure_read_committed()
 
         signals.connect()

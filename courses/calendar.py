@@ -55,3 +55,28 @@ def user_feed_ics(user, sessions) -> bytes:
         cal.add_component(_event(session, session.programme))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def support_booking_ics(booking) -> bytes:
+    """One booked technical-support slot, in the slot's zone (with VTIMEZONE)."""
+    slot = booking.slot
+    programme = slot.programme
+    zone = slot.zoneinfo
+    cal = _calendar(f"{programme.title}: technical support")
+    event = Event()
+    event.add("uid", f"support-booking-{booking.pk}@wego-learning")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", timezone.localtime(slot.starts_at, zone))
+    event.add("dtend", timezone.localtime(slot.ends_at, zone))
+    event.add("summary", f"{programme.title}: technical support")
+    description = [f"{slot.timezone}"]
+    if slot.note:
+        description.append(slot.note)
+    if slot.video_link:
+        description.append(slot.video_link)
+        event.add("location", slot.video_link)
+        event.add("url", slot.video_link)
+    event.add("description", "\n".join(description))
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -21,6 +21,7 @@ from .models import (
     ProgrammeIndexPage,
     ProgrammePage,
     Session,
+    SupportSlot,
 )
 from .services import attendance_mark, completion_confirm
 
@@ -603,6 +604,33 @@ def _roster(programme: ProgrammePage, trainer: User) -> None:
     )
 
 
+def _support_slots(programme: ProgrammePage, host: User | None) -> None:
+    """Remote technical-support slots in the two weeks after the training:
+    one hour, one participant each, Seoul time, a video link for the booker."""
+    wanted = []
+    for week in (1, 2):
+        for weekday in (0, 2):
+            day = programme.ends_on + timedelta(days=7 * week - 3 + weekday)
+            for hour in (10, 16):
+                wanted.append(_at(day, hour))
+    SupportSlot.objects.filter(programme=programme, bookings__isnull=True).exclude(
+        starts_at__in=wanted
+    ).delete()
+    for number, start in enumerate(wanted, start=1):
+        SupportSlot.objects.get_or_create(
+            programme=programme,
+            starts_at=start,
+            defaults={
+                "ends_at": start + timedelta(hours=1),
+                "timezone": "Asia/Seoul",
+                "capacity": 1,
+                "host": host,
+                "video_link": f"https://meet.wego.example/egovframe-support-{number}",
+                "note": "Questions on applying the eGovFrame in your city's project",
+            },
+        )
+
+
 def seed(command, options) -> None:
     home = HomePage.objects.first()
     if home is None:
@@ -651,7 +679,7 @@ def seed(command, options) -> None:
     fields, sessions, rules = _egovframe(
         "eGovFrame Technical Training", start, past=False
     )
-    _upsert(
+    egovframe = _upsert(
         secretariat,
         "egovframe-technical-training",
         fields,
@@ -695,3 +723,4 @@ def seed(command, options) -> None:
         )
     if trainer is not None:
         _roster(seoul_2016, trainer)
+    _support_slots(egovframe, trainer)

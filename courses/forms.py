@@ -7,6 +7,23 @@ from .models import ProgrammeFormat, ProgrammeKind
 from .services.answers import DELIVERY_LOCATIONS
 
 
+class GroupField(forms.CharField):
+    """Colleagues' e-mail addresses, separated by commas, spaces or new lines."""
+
+    def to_python(self, value):
+        import re
+
+        value = super().to_python(value)
+        return [e for e in re.split(r"[\s,;]+", value or "") if e]
+
+    def validate(self, value):
+        from django.core.validators import validate_email
+
+        super().validate(",".join(value))
+        for email in value:
+            validate_email(email)
+
+
 class ApplicationForm(forms.Form):
     motivation = forms.CharField(
         label=_("Why do you want to take part, and how will your city use it?"),
@@ -34,8 +51,24 @@ class ApplicationForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
+    colleagues = GroupField(
+        label=_("Colleagues applying with you (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "A city delegation: e-mail addresses of up to %(n)s officials of your "
+            "organisation with a WeGO Learning account. You are seated together "
+            "or wait together."
+        ),
+    )
+
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
+        if programme.max_group_size > 1:
+            field = self.fields["colleagues"]
+            field.help_text = field.help_text % {"n": programme.max_group_size - 1}
+        else:
+            del self.fields["colleagues"]
         flags = {
             "motivation": programme.asks_motivation,
             "technical_experience": programme.asks_technical_experience,
@@ -51,8 +84,53 @@ class ApplicationForm(forms.Form):
         return {
             k: v
             for k, v in self.cleaned_data.items()
-            if k != "letter_of_intent" and v not in (None, "")
+            if k not in ("letter_of_intent", "colleagues") and v not in (None, "")
         }
+
+
+class SupportSlotForm(forms.Form):
+    """A trainer publishes a slot; the times are read in the chosen zone."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts (local time in the zone below)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    minutes = forms.IntegerField(
+        label=_("Length (minutes)"), min_value=15, max_value=240, initial=60
+    )
+    timezone = forms.CharField(label=_("Time zone"), max_length=64)
+    capacity = forms.IntegerField(
+        label=_("Places"), min_value=1, max_value=20, initial=1
+    )
+    video_link = forms.URLField(
+        label=_("Video link (shown only to the booker)"),
+        required=False,
+        assume_scheme="https",
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean(self):
+        import zoneinfo
+        from datetime import timedelta
+
+        from django.utils import timezone as tz
+
+        data = super().clean()
+        zone_name = data.get("timezone")
+        start = data.get("starts_at")
+        if zone_name:
+            try:
+                zone = zoneinfo.ZoneInfo(zone_name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                self.add_error(
+                    "timezone", _("Give a time zone name such as Asia/Seoul.")
+                )
+                return data
+            if start is not None and data.get("minutes"):
+                naive = tz.make_naive(start) if tz.is_aware(start) else start
+                data["starts_at"] = naive.replace(tzinfo=zone)
+                data["ends_at"] = data["starts_at"] + timedelta(minutes=data["minutes"])
+        return data
 
 
 class PresentationForm(forms.Form):

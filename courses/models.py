@@ -183,12 +183,28 @@ class ProgrammePage(Page):
         _("accept a letter of intent (PDF)"), default=False
     )
     completion_min_share = models.PositiveSmallIntegerField(
+        # Translators: xgettext:no-python-format
         _("minimum attendance (% of counted sessions)"),
         default=75,
         validators=[MaxValueValidator(100)],
     )
     completion_min_webinar_minutes = models.PositiveSmallIntegerField(
         _("minimum minutes present in a webinar session"), default=45
+    )
+    max_group_size = models.PositiveSmallIntegerField(
+        _("largest delegation applying together"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_(
+            "Officials of one organisation may apply as one delegation of up to "
+            "this many people, seated or waitlisted together; 1 for individual "
+            "applications only."
+        ),
+    )
+    support_bookings_per_participant = models.PositiveSmallIntegerField(
+        _("technical-support slots each participant may book"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
 
     content_panels = Page.content_panels + [
@@ -238,6 +254,13 @@ class ProgrammePage(Page):
                 FieldPanel("accepts_letter_of_intent"),
             ],
             heading=_("Application questions"),
+        ),
+        FieldRowPanel(
+            [
+                FieldPanel("max_group_size"),
+                FieldPanel("support_bookings_per_participant"),
+            ],
+            heading=_("Delegations and support slots"),
         ),
         FieldPanel("trainers"),
         FieldRowPanel(
@@ -323,9 +346,14 @@ class ProgrammePage(Page):
         return self.enrolments.filter(status__in=Enrolment.HOLDS_SEAT).count()
 
     def seats_left(self) -> int | None:
+        """Free seats; reuses ``seats_taken_count`` when a listing annotated it
+        or the page's request already counted (one count per request)."""
         if self.capacity is None:
             return None
-        return max(self.capacity - self.seats_taken(), 0)
+        taken = getattr(self, "seats_taken_count", None)
+        if taken is None:
+            taken = self.seats_taken()
+        return max(self.capacity - taken, 0)
 
     @property
     def promotion_cutoff(self) -> date:
@@ -333,12 +361,125 @@ class ProgrammePage(Page):
 
         return self.starts_on - timedelta(days=self.promotion_cutoff_days)
 
+    def shared_fragment(self, request, *, viewer_timezone: str | None) -> dict:
+        """The parts of the page that are the same for every visitor.
+
+        The office line, the facts (dates, topics, partners...) and the
+        timetable, rendered once per language, viewer time zone and page-cache
+        generation (publishing any page makes it unreachable), so that the
+        number of sessions, topics and partners costs nothing per request.
+        Nothing in it depends on who is looking apart from their time zone.
+        """
+        from django.template.loader import render_to_string
+
+        from cms.services import fragment_get_or_build
+
+        from . import selectors
+
+        def build() -> dict:
+            sessions = list(self.sessions.all())
+            shared = {
+                "page": self,
+                "office": self.office,
+                "topics": list(self.topics.all()),
+                "partners": list(self.partners.all()),
+                "timetable": selectors.programme_timetable(
+                    programme=self, viewer_timezone=viewer_timezone
+                ),
+                "viewer_timezone": viewer_timezone,
+            }
+            return {
+                "office_line": render_to_string(
+                    "courses/includes/programme_office_line.html", shared
+                ),
+                "facts": render_to_string(
+                    "courses/includes/programme_facts.html", shared
+                ),
+                "timetable": render_to_string(
+                    "courses/includes/programme_timetable.html", shared
+                ),
+                "has_presentations": any(
+                    s.kind == SessionKind.PARTICIPANT_PRESENTATION for s in sessions
+                ),
+            }
+
+        return fragment_get_or_build(
+            "programme",
+            (self.pk, self.live_revision_id, viewer_timezone or ""),
+            build,
+            request=request,
+        )
+
     def get_context(self, request, *args, **kwargs):
-        from .views import programme_page_context
+        """Shared parts from the fragment cache; the visitor's own state (their
+        enrolment, offer, eligibility, slides and support slots) per request,
+        each looked up once."""
+        from django.urls import reverse
+
+        from . import selectors
+        from .forms import ApplicationForm, PresentationForm
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(programme_page_context(request, self))
+        user = request.user
+        viewer_tz = user.timezone if user.is_authenticated else None
+        shared = self.shared_fragment(request, viewer_timezone=viewer_tz)
+        viewer = selectors.programme_viewer(programme=self, user=user)
+        enrolment = viewer.enrolment
+        eligible, verdicts = (False, [])
+        open_offer = None
+        if enrolment is not None:
+            open_offer = next(
+                (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED),
+                None,
+            )
+        elif user.is_authenticated:
+            eligible, verdicts = selectors.programme_eligibility(
+                programme=self, user=user
+            )
+        can_apply = (
+            user.is_authenticated and enrolment is None and eligible and self.is_open
+        )
+        show_slides = shared["has_presentations"] and (
+            viewer.is_confirmed or viewer.can_train
+        )
+        context.update(
+            {
+                "shared": shared,
+                "viewer_timezone": viewer_tz,
+                "eligible": eligible,
+                "verdicts": verdicts,
+                "enrolment": enrolment,
+                "open_offer": open_offer,
+                "can_apply": can_apply,
+                "application_form": ApplicationForm(programme=self)
+                if can_apply
+                else None,
+                "seats_left": viewer.seats_left,
+                "presentations": selectors.cohort_presentations(programme=self)
+                if show_slides
+                else [],
+                "presentation_form": PresentationForm()
+                if shared["has_presentations"] and viewer.is_confirmed
+                else None,
+                "login_url": f"{reverse('account_login')}?next={self.url}",
+                **self._support_context(user, viewer),
+            }
+        )
         return context
+
+    def _support_context(self, user, viewer) -> dict:
+        from . import selectors
+
+        if not (viewer.is_confirmed or viewer.can_train):
+            return {"support_slots": None}
+        slots = selectors.support_slots_for(programme=self, user=user)
+        if not slots and not viewer.can_train:
+            return {"support_slots": None}
+        return {
+            "support_slots": slots,
+            "support_manage": viewer.can_train,
+            "support_limit": self.support_bookings_per_participant,
+        }
 
 
 class SessionKind(models.TextChoices):
@@ -420,6 +561,48 @@ def presentation_upload_to(instance, filename: str) -> str:
     return f"courses/presentations/{uuid.uuid4().hex}.pdf"
 
 
+class EnrolmentGroup(models.Model):
+    """A city delegation: officials of one organisation who applied together.
+
+    Its members are seated together or wait together; the waitlist never
+    splits them (see ``courses.services.enrolment``).
+    """
+
+    programme = models.ForeignKey(
+        ProgrammePage,
+        on_delete=models.CASCADE,
+        related_name="enrolment_groups",
+        verbose_name=_("programme"),
+    )
+    organisation = models.ForeignKey(
+        "lms.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self) -> str:
+        return _("Delegation %(id)s to %(programme)s") % {
+            "id": self.pk,
+            "programme": self.programme.title,
+        }
+
+
 class Enrolment(models.Model):
     """One person's application to one programme, through its whole life."""
 
@@ -455,6 +638,14 @@ class Enrolment(models.Model):
     )
     waitlist_position = models.PositiveIntegerField(
         _("waitlist position"), null=True, blank=True
+    )
+    group = models.ForeignKey(
+        EnrolmentGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("delegation"),
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     letter_of_intent = models.FileField(
@@ -666,3 +857,125 @@ class ParticipantPresentation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SupportSlot(models.Model):
+    """Remote technical support after a training, bookable by its participants."""
+
+    programme = models.ForeignKey(
+        ProgrammePage,
+        on_delete=models.CASCADE,
+        related_name="support_slots",
+        verbose_name=_("programme"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Seoul",
+        validators=[validate_timezone],
+        help_text=_("Shown with the time, e.g. Asia/Seoul."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), default=1, validators=[MinValueValidator(1)]
+    )
+    video_link = models.URLField(
+        _("video link"),
+        blank=True,
+        help_text=_("Shown only to the people who booked the slot."),
+    )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("host"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    panels = [
+        FieldPanel("programme"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldRowPanel([FieldPanel("timezone"), FieldPanel("capacity")]),
+        FieldPanel("video_link"),
+        FieldPanel("host"),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("technical-support slot")
+        verbose_name_plural = _("technical-support slots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="support_slot_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at, self.zoneinfo)
+        return f"{self.programme.title}: {local:%Y-%m-%d %H:%M} ({self.timezone})"
+
+    @property
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A slot ends after it starts.")})
+
+
+class SupportBookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SupportBooking(models.Model):
+    """A confirmed participant's booking of one support slot."""
+
+    slot = models.ForeignKey(
+        SupportSlot,
+        on_delete=models.CASCADE,
+        related_name="bookings",
+        verbose_name=_("slot"),
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="support_bookings",
+        verbose_name=_("enrolment"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SupportBookingStatus.choices,
+        default=SupportBookingStatus.BOOKED,
+    )
+    booked_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation sent at"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["slot__starts_at", "pk"]
+        verbose_name = _("technical-support booking")
+        verbose_name_plural = _("technical-support bookings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "enrolment"],
+                condition=Q(status="booked"),
+                name="one_active_booking_per_slot_and_enrolment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.user} @ {self.slot}"

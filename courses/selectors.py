@@ -420,3 +420,159 @@ def presentations_visible_to(*, programme: ProgrammePage, user) -> list:
             enrolment__status=EnrolmentStatus.CONFIRMED,
         ).select_related("enrolment__user")
     )
+
+
+# --- technical-support slots -------------------------------------------------
+
+
+@dataclass
+class SupportSlotView:
+    """A slot as one viewer sees it: free places, and the link only if booked."""
+
+    slot: object
+    seats_left: int
+    booking: object | None
+    local_start: object
+    local_end: object
+    viewer_start: object | None
+
+    @property
+    def video_link(self) -> str:
+        return self.slot.video_link if self.booking is not None else ""
+
+
+def support_slots_visible(*, programme: ProgrammePage, user) -> bool:
+    """Confirmed participants and the programme's trainers see the slots."""
+    if not user or not user.is_authenticated:
+        return False
+    return programme.enrolments.filter(
+        user=user, status=EnrolmentStatus.CONFIRMED
+    ).exists() or user_can_train(user=user, programme=programme)
+
+
+def support_slots_for(
+    *, programme: ProgrammePage, user, include_full: bool = False
+) -> list[SupportSlotView]:
+    """Upcoming slots of a programme with free places, and the viewer's bookings.
+
+    Two queries whatever the number of slots: the slots with their booked
+    count, then the viewer's own active bookings.
+    """
+    import zoneinfo
+
+    from .models import SupportBooking, SupportBookingStatus, SupportSlot
+
+    slots = (
+        SupportSlot.objects.filter(programme=programme, starts_at__gt=timezone.now())
+        .annotate(
+            booked=Count(
+                "bookings", filter=Q(bookings__status=SupportBookingStatus.BOOKED)
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    mine = {
+        b.slot_id: b
+        for b in SupportBooking.objects.filter(
+            slot__programme=programme,
+            enrolment__user=user,
+            status=SupportBookingStatus.BOOKED,
+        )
+    }
+    viewer_zone = None
+    if getattr(user, "timezone", None):
+        try:
+            viewer_zone = zoneinfo.ZoneInfo(user.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            viewer_zone = None
+    rows = []
+    for slot in slots:
+        left = max(slot.capacity - slot.booked, 0)
+        booking = mine.get(slot.pk)
+        if left == 0 and booking is None and not include_full:
+            continue
+        local_start = timezone.localtime(slot.starts_at, slot.zoneinfo)
+        viewer_start = None
+        if viewer_zone is not None:
+            mine_local = timezone.localtime(slot.starts_at, viewer_zone)
+            if mine_local.utcoffset() != local_start.utcoffset():
+                viewer_start = mine_local
+        rows.append(
+            SupportSlotView(
+                slot=slot,
+                seats_left=left,
+                booking=booking,
+                local_start=local_start,
+                local_end=timezone.localtime(slot.ends_at, slot.zoneinfo),
+                viewer_start=viewer_start,
+            )
+        )
+    return rows
+
+
+def support_bookings_of(*, user):
+    """A participant's active support bookings, for My programmes."""
+    from .models import SupportBooking, SupportBookingStatus
+
+    return (
+        SupportBooking.objects.filter(
+            enrolment__user=user,
+            status=SupportBookingStatus.BOOKED,
+            slot__ends_at__gt=timezone.now(),
+        )
+        .select_related("slot__programme")
+        .order_by("slot__starts_at")
+    )
+
+
+# --- the programme page, per request ------------------------------------------
+
+
+@dataclass
+class ProgrammeViewer:
+    """What one visitor's programme page depends on, fetched once per request.
+
+    The enrolment (with its offers), whether the visitor is a confirmed
+    participant or may train, and the free seats are each looked up a single
+    time and shared by the eligibility verdicts, the presentations and the
+    support-slot sections.
+    """
+
+    enrolment: Enrolment | None = None
+    can_train: bool = False
+    seats_left: int | None = None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return (
+            self.enrolment is not None
+            and self.enrolment.status == EnrolmentStatus.CONFIRMED
+        )
+
+
+def programme_viewer(*, programme: ProgrammePage, user) -> ProgrammeViewer:
+    """The per-request state of ``programme``'s page for ``user``.
+
+    Sets ``programme.seats_taken_count`` so that every later seat computation
+    of this request (the capacity rule, the facts list) reuses one count.
+    """
+    if programme.capacity is not None:
+        programme.seats_taken_count = programme.seats_taken()
+    viewer = ProgrammeViewer(seats_left=seats_left(programme))
+    if user is None or not user.is_authenticated:
+        return viewer
+    viewer.enrolment = enrolment_for(programme=programme, user=user)
+    viewer.can_train = user_can_train(user=user, programme=programme)
+    return viewer
+
+
+def cohort_presentations(*, programme: ProgrammePage) -> list:
+    """The confirmed participants' slides (callers check who may see them)."""
+    from .models import ParticipantPresentation
+
+    return list(
+        ParticipantPresentation.objects.filter(
+            enrolment__programme=programme,
+            enrolment__status=EnrolmentStatus.CONFIRMED,
+        ).select_related("enrolment__user")
+    )

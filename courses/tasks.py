@@ -51,3 +51,19 @@ def expire_offers() -> int:
 def send_reminders() -> int:
     """Beat: the day-before reminder to every confirmed participant."""
     return sum(1 for pk in reminders_due() if reminder_send(enrolment_id=pk))
+
+
+@shared_task(**RETRY)
+def support_booking_notify(booking_id: int) -> bool:
+    """E-mail a support-slot booking with its .ics (sent once)."""
+    from .services.notifications import support_booking_confirmation_send
+
+    return support_booking_confirmation_send(booking_id=booking_id)
+
+
+@shared_task(**RETRY)
+def support_slot_removed_notify(emails: list, title: str, when: str) -> int:
+    """Tell the bookers that a trainer removed their support slot."""
+    from .services.notifications import support_slot_removed_send
+
+    return support_slot_removed_send(emails=emails, title=title, when=when)

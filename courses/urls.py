@@ -30,4 +30,29 @@ urlpatterns = [
         name="offer_respond",
     ),
     path("endorse/<str:token>/", views.endorse, name="endorse"),
+    path(
+        "programmes/<id:pk>/support-slots/<id:slot_pk>/book/",
+        views.support_book,
+        name="support_book",
+    ),
+    path(
+        "programmes/<id:pk>/support-slots/",
+        views.support_manage,
+        name="support_manage",
+    ),
+    path(
+        "support-slots/<id:pk>/remove/",
+        views.support_slot_remove,
+        name="support_slot_remove",
+    ),
+    path(
+        "support-bookings/<id:pk>/cancel/",
+        views.support_cancel,
+        name="support_cancel",
+    ),
+    path(
+        "support-bookings/<id:pk>/booking.ics",
+        views.support_booking_calendar,
+        name="support_booking_calendar",
+    ),
 ]

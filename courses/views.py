@@ -17,15 +17,22 @@ from lms.errors import DomainError
 from lms.models import User
 
 from . import selectors, services
-from .calendar import programme_ics, user_feed_ics
-from .forms import ApplicationForm, PresentationForm, ProgrammeFilterForm
+from .calendar import programme_ics, support_booking_ics, user_feed_ics
+from .forms import (
+    ApplicationForm,
+    PresentationForm,
+    ProgrammeFilterForm,
+    SupportSlotForm,
+)
 from .models import (
     Enrolment,
     EnrolmentStatus,
     OfferState,
     ParticipantPresentation,
     ProgrammePage,
-    SessionKind,
+    SupportBooking,
+    SupportBookingStatus,
+    SupportSlot,
     WaitlistOffer,
 )
 from .services.notifications import endorsement_read_token
@@ -78,52 +85,6 @@ def programme_index_context(request) -> dict:
     }
 
 
-def programme_page_context(request, programme: ProgrammePage) -> dict:
-    """What the programme page shows: timetable, eligibility, the form."""
-    user = request.user
-    viewer_tz = user.timezone if user.is_authenticated else None
-    enrolment = selectors.enrolment_for(programme=programme, user=user)
-    eligible, verdicts = selectors.programme_eligibility(programme=programme, user=user)
-    open_offer = None
-    if enrolment is not None:
-        open_offer = next(
-            (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED), None
-        )
-    can_apply = (
-        user.is_authenticated and enrolment is None and eligible and programme.is_open
-    )
-    has_presentations = any(
-        s.kind == SessionKind.PARTICIPANT_PRESENTATION for s in programme.sessions.all()
-    )
-    return {
-        "timetable": selectors.programme_timetable(
-            programme=programme, viewer_timezone=viewer_tz
-        ),
-        "viewer_timezone": viewer_tz,
-        "eligible": eligible,
-        "verdicts": verdicts,
-        "enrolment": enrolment,
-        "open_offer": open_offer,
-        "can_apply": can_apply,
-        "application_form": ApplicationForm(programme=programme) if can_apply else None,
-        "seats_left": programme.seats_left(),
-        "topics": selectors.programme_topics(programme),
-        "partners": list(programme.partners.all()),
-        "office": programme.office,
-        "presentations": selectors.presentations_visible_to(
-            programme=programme, user=user
-        )
-        if has_presentations
-        else [],
-        "presentation_form": PresentationForm()
-        if has_presentations
-        and enrolment is not None
-        and enrolment.status == EnrolmentStatus.CONFIRMED
-        else None,
-        "login_url": f"{reverse('account_login')}?next={programme.url}",
-    }
-
-
 @login_required
 @require_POST
 def programme_apply(request, pk: int):
@@ -140,11 +101,33 @@ def programme_apply(request, pk: int):
             user=request.user,
             answers=form.answers(),
             letter=form.cleaned_data.get("letter_of_intent"),
+            colleagues=form.cleaned_data.get("colleagues") or None,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(programme.url)
-    if enrolment.status == EnrolmentStatus.CONFIRMED:
+    if enrolment.group_id:
+        count = enrolment.group.members.count()
+        if enrolment.status == EnrolmentStatus.CONFIRMED:
+            messages.success(
+                request,
+                _("Your delegation of %(n)s has confirmed seats.") % {"n": count},
+            )
+        elif enrolment.status == EnrolmentStatus.WAITLISTED:
+            messages.info(
+                request,
+                _(
+                    "Your delegation of %(n)s waits together from number %(pos)s "
+                    "on the waitlist."
+                )
+                % {"n": count, "pos": enrolment.waitlist_position},
+            )
+        else:
+            messages.success(
+                request,
+                _("Your delegation's applications were received."),
+            )
+    elif enrolment.status == EnrolmentStatus.CONFIRMED:
         messages.success(request, _("Your seat is confirmed."))
     elif enrolment.status == EnrolmentStatus.WAITLISTED:
         messages.info(
@@ -260,6 +243,7 @@ def my_programmes(request):
         request,
         "courses/my_programmes.html",
         {
+            "support_bookings": list(selectors.support_bookings_of(user=request.user)),
             "enrolments": enrolments,
             "feed_url": feed,
             "user_zone": request.user.timezone or "UTC",
@@ -295,3 +279,105 @@ def endorse(request, token: str):
         "courses/endorse.html",
         {"enrolment": enrolment, "pending": enrolment.status == "pending_endorsement"},
     )
+
+
+# --- technical-support slots ----------------------------------------------------
+
+
+@login_required
+@require_POST
+def support_book(request, pk: int, slot_pk: int):
+    programme = _live_programme(pk)
+    slot = get_object_or_404(SupportSlot, pk=slot_pk, programme=programme)
+    try:
+        services.support_slot_book(slot=slot, user=request.user)
+        messages.success(
+            request,
+            _("Your support slot is booked; a confirmation is on its way by e-mail."),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request, programme)
+
+
+@login_required
+@require_POST
+def support_cancel(request, pk: int):
+    booking = get_object_or_404(
+        SupportBooking.objects.select_related("slot__programme"),
+        pk=pk,
+        enrolment__user=request.user,
+    )
+    try:
+        services.support_booking_cancel(booking=booking, user=request.user)
+        messages.success(request, _("Your support booking is cancelled."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request, booking.slot.programme)
+
+
+@login_required
+def support_booking_calendar(request, pk: int):
+    booking = get_object_or_404(
+        SupportBooking.objects.select_related("slot__programme"),
+        pk=pk,
+        enrolment__user=request.user,
+        status=SupportBookingStatus.BOOKED,
+    )
+    response = HttpResponse(
+        support_booking_ics(booking), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="technical-support-{booking.pk}.ics"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_manage(request, pk: int):
+    """Trainers publish and remove the programme's support slots."""
+    programme = _live_programme(pk)
+    if not selectors.user_can_train(user=request.user, programme=programme):
+        raise Http404
+    form = SupportSlotForm(
+        request.POST or None, initial={"timezone": programme.timezone}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.support_slot_publish(
+                programme=programme,
+                actor=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                timezone_name=data["timezone"],
+                capacity=data["capacity"],
+                video_link=data["video_link"],
+                note=data["note"],
+            )
+            messages.success(request, _("The slot is published."))
+            return redirect(request.path)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    slots = (
+        SupportSlot.objects.filter(programme=programme)
+        .prefetch_related("bookings__enrolment__user")
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "courses/support_manage.html",
+        {"programme": programme, "slots": slots, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def support_slot_remove(request, pk: int):
+    slot = get_object_or_404(SupportSlot.objects.select_related("programme"), pk=pk)
+    if not selectors.user_can_train(user=request.user, programme=slot.programme):
+        raise Http404
+    services.support_slot_withdraw(slot=slot, actor=request.user)
+    messages.success(request, _("The slot is removed; its bookers are told."))
+    return redirect("courses:support_manage", pk=slot.programme_id)

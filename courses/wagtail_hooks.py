@@ -4,8 +4,11 @@ from django.urls import path, re_path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, selectors
+from .models import SupportSlot
 from .trainer import hooks as trainer_hooks  # noqa: F401
 
 
@@ -56,3 +59,19 @@ def office_programmes_section(request, page):
         "programmes": programmes,
         "office_slug": page.slug,
     }
+
+
+class SupportSlotViewSet(SnippetViewSet):
+    """Technical-support slots in the admin, for the Secretariat."""
+
+    model = SupportSlot
+    icon = "time"
+    menu_label = _("Support slots")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["__str__", "capacity", "host", "created_at"]
+    list_filter = ["programme"]
+    ordering = ["starts_at"]
+
+
+register_snippet(SupportSlotViewSet)

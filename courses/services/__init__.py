@@ -18,12 +18,20 @@ from .enrolment import (
     enrolment_reject,
     enrolment_withdraw,
     lock_programme,
+    lock_seats,
     offer_accept,
     offer_decline,
     offers_expire,
     waitlist_promote,
 )
 from .presentations import presentation_upload
+from .support import (
+    support_booking_cancel,
+    support_booking_for,
+    support_slot_book,
+    support_slot_publish,
+    support_slot_withdraw,
+)
 
 __all__ = [
     "Busy",
@@ -38,9 +46,15 @@ __all__ = [
     "enrolment_reject",
     "enrolment_withdraw",
     "lock_programme",
+    "lock_seats",
     "offer_accept",
     "offer_decline",
     "offers_expire",
     "presentation_upload",
+    "support_booking_cancel",
+    "support_booking_for",
+    "support_slot_book",
+    "support_slot_publish",
+    "support_slot_withdraw",
     "waitlist_promote",
 ]

@@ -9,18 +9,23 @@ stay contiguous.
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.errors import Conflict, DomainError, NotFound, PermissionDenied
+from lms.models import User
 
 from ..models import (
     Enrolment,
     EnrolmentEvent,
+    EnrolmentGroup,
     EnrolmentStatus,
     OfferState,
     ProgrammePage,
@@ -44,26 +49,91 @@ class Busy(DomainError):
     retry_after = 3
 
 
-def lock_programme(programme_id: int) -> ProgrammePage:
-    """Take the seat lock: the programme row, FOR UPDATE, with a 3 s timeout.
+def _test_hook(name: str, default=None):
+    """A test-only setting, read only when ``WEGO_TEST_HOOKS`` is on.
 
-    Must be called inside ``transaction.atomic``. On lock timeout the caller
-    gets :class:`Busy` (503 with Retry-After), never a hung worker or a 500.
+    Production never sets ``WEGO_TEST_HOOKS`` (a deploy check fails if it
+    does), so these switches cannot change how seats are given out there.
     """
+    if not getattr(settings, "WEGO_TEST_HOOKS", False):
+        return default
+    return getattr(settings, name, default)
+
+
+def _after_capacity_check() -> None:
+    """RELIABILITY 2: widen the race window between reading and writing seats."""
+    seconds = _test_hook("WEGO_TEST_SLEEP_AFTER_CAPACITY_CHECK", 0)
+    if seconds:
+        time.sleep(float(seconds))
+
+
+def lock_seats(programme_id: int) -> None:
+    """Take the seat lock: only the narrow ``courses_programmepage`` row, FOR UPDATE.
+
+    Must be called inside ``transaction.atomic``. The Wagtail page row (title,
+    path, revisions) is not touched, so editors publishing the page do not
+    queue behind applicants. On lock timeout (3 s) the caller gets
+    :class:`Busy` (503 with Retry-After), never a hung worker or a 500.
+    """
+    if _test_hook("WEGO_TEST_DISABLE_SEAT_LOCK", False):
+        return
     try:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        return ProgrammePage.objects.select_for_update(of=("self",)).get(
-            pk=programme_id
+        found = list(
+            ProgrammePage.objects.select_for_update(of=("self",))
+            .filter(pk=programme_id)
+            .order_by()
+            .values_list("pk", flat=True)
         )
-    except ProgrammePage.DoesNotExist as exc:
-        raise NotFound(_("There is no such programme.")) from exc
     except OperationalError as exc:
         logger.warning("seat lock timeout on programme %s: %s", programme_id, exc)
         raise Busy(
             _("Many people are applying right now; please try again in a moment."),
         ) from exc
+    if not found:
+        raise NotFound(_("There is no such programme."))
+
+
+def lock_programme(programme_id: int) -> ProgrammePage:
+    """The seat lock, then the programme itself (for decisions that need its rules)."""
+    lock_seats(programme_id)
+    return ProgrammePage.objects.get(pk=programme_id)
+
+
+@dataclass(frozen=True)
+class SeatState:
+    taken: int
+    waiting: int
+    last_position: int
+    existing: int | None
+    organisation_active: int
+
+
+def _seat_state(programme_id: int, *, users=(), organisation=None) -> SeatState:
+    """Every number a seat decision needs, in one aggregate query."""
+    aggregates = {
+        "taken": Count("pk", filter=Q(status__in=Enrolment.HOLDS_SEAT)),
+        "waiting": Count("pk", filter=Q(status=EnrolmentStatus.WAITLISTED)),
+        # Only waitlisted rows carry a position (a check constraint says so).
+        "last": Max("waitlist_position"),
+    }
+    if users:
+        aggregates["existing"] = Max("pk", filter=Q(user__in=list(users)))
+    if organisation is not None:
+        aggregates["org"] = Count(
+            "pk",
+            filter=Q(organisation=organisation) & ~Q(status__in=Enrolment.INACTIVE),
+        )
+    row = Enrolment.objects.filter(programme_id=programme_id).aggregate(**aggregates)
+    return SeatState(
+        taken=row["taken"],
+        waiting=row["waiting"],
+        last_position=row["last"] or 0,
+        existing=row.get("existing"),
+        organisation_active=row.get("org") or 0,
+    )
 
 
 def _record(
@@ -132,36 +202,164 @@ def _renumber_waitlist(programme: ProgrammePage) -> None:
         Enrolment.objects.bulk_update(changed, ["waitlist_position"])
 
 
-def _allocate(programme: ProgrammePage, enrolment: Enrolment) -> str:
-    """Confirmed if a seat is free and nobody waits for it, else waitlisted.
+def _seats_for(programme: ProgrammePage, state: SeatState, count: int) -> str:
+    """Confirmed if ``count`` seats are free and nobody waits, else waitlisted.
 
     Caller holds the seat lock. Someone already waiting always goes before a
-    newcomer, so a freed seat never jumps the queue.
+    newcomer, so a freed seat never jumps the queue. A delegation gets all its
+    seats or waits as a whole.
     """
     if programme.capacity is None:
         return EnrolmentStatus.CONFIRMED
-    taken = programme.enrolments.filter(status__in=Enrolment.HOLDS_SEAT).count()
-    queue = programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED)
-    if taken < programme.capacity and not queue.exists():
+    free = programme.capacity - state.taken
+    if count <= free and (
+        state.waiting == 0 or _smallest_waiting_unit(programme.pk) > free
+    ):
+        # Nobody waits, or only delegations too big for the free seats: by the
+        # "skip if it does not fit" rule (see _promote) the seats go on.
         return EnrolmentStatus.CONFIRMED
     if not _waitlist_allowed(programme):
         raise Conflict(
             _("All seats are taken and this programme has no waitlist."),
             code="full",
         )
-    last = queue.aggregate(last=Max("waitlist_position"))["last"] or 0
-    enrolment.waitlist_position = last + 1
     return EnrolmentStatus.WAITLISTED
 
 
-def enrolment_apply(
-    *, programme: ProgrammePage, user, answers: dict | None, letter=None
-) -> Enrolment:
-    """Apply for a programme: rules checked and the seat given under one lock.
+def _smallest_waiting_unit(programme_id: int) -> int:
+    """Size of the smallest waiting unit (1 for a single person)."""
+    rows = (
+        Enrolment.objects.filter(
+            programme_id=programme_id, status=EnrolmentStatus.WAITLISTED
+        )
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+    )
+    return min((1 if r["group_id"] is None else r["n"] for r in rows), default=0)
 
-    The eligibility check runs inside the same transaction as the seat lock,
-    so a membership revoked meanwhile, a second tab or a full programme can
-    never produce a confirmation it should not.
+
+def _allocate(programme: ProgrammePage, enrolments: list[Enrolment]) -> str:
+    """Give seats (or consecutive waitlist places) to one person or delegation."""
+    state = _seat_state(programme.pk)
+    status = _seats_for(programme, state, len(enrolments))
+    _after_capacity_check()
+    if status == EnrolmentStatus.WAITLISTED:
+        for offset, enrolment in enumerate(enrolments, start=1):
+            enrolment.waitlist_position = state.last_position + offset
+    return status
+
+
+def _quota_limit(programme: ProgrammePage) -> int | None:
+    limits = [
+        v["max_per_organisation"]
+        for v in rule_values(programme.rules, "organisation_quota")
+    ]
+    return min(limits) if limits else None
+
+
+def _refuse_ineligible(programme, user, verdicts, *, extra=None):
+    failed = [v for v in verdicts if v.blocking and not v.ok]
+    security_log.info(
+        "enrolment refused: user=%s programme=%s rules=%s",
+        user.pk,
+        programme.pk,
+        ",".join(v.rule for v in failed),
+    )
+    raise PermissionDenied(
+        " ".join(v.message for v in failed),
+        code="ineligible",
+        reasons=[v.as_dict() for v in verdicts],
+        **(extra or {}),
+    )
+
+
+def _colleagues(*, programme: ProgrammePage, user, emails) -> list:
+    """The named colleagues of a delegation, each checked like the applicant.
+
+    They must have an account, belong to the applicant's organisation, and
+    pass every rule on their own; the delegation is at most
+    ``max_group_size`` people including the applicant.
+    """
+    wanted = []
+    for email in emails or []:
+        email = (email or "").strip().lower()
+        if email and email != user.email.lower() and email not in wanted:
+            wanted.append(email)
+    if not wanted:
+        return []
+    if len(wanted) + 1 > programme.max_group_size:
+        raise DomainError(
+            _("A delegation to this programme has at most %(n)s people, including you.")
+            % {"n": programme.max_group_size},
+            code="group_too_large",
+        )
+    if user.organisation_id is None:
+        raise DomainError(
+            _("Add your organisation to your profile to apply as a delegation."),
+            code="invalid_colleague",
+        )
+    found = {
+        u.email.lower(): u
+        for u in User.objects.filter(email__in=wanted, is_active=True).select_related(
+            "organisation"
+        )
+    }
+    problems = {}
+    for email in wanted:
+        colleague = found.get(email)
+        if colleague is None:
+            problems[email] = _("No WeGO Learning account uses this address.")
+        elif colleague.organisation_id != user.organisation_id:
+            problems[email] = _(
+                "Only officials of %(org)s can be in your delegation."
+            ) % {"org": user.organisation.name}
+    if problems:
+        raise DomainError(
+            _("Some colleagues cannot join your delegation: %(list)s")
+            % {"list": "; ".join(f"{e}: {m}" for e, m in problems.items())},
+            code="invalid_colleague",
+            colleagues=problems,
+        )
+    colleagues = [found[e] for e in wanted]
+    for colleague in colleagues:
+        eligible, verdicts = programme_eligibility(programme=programme, user=colleague)
+        if not eligible:
+            failed = [v for v in verdicts if v.blocking and not v.ok]
+            raise PermissionDenied(
+                _("%(email)s cannot enrol: %(why)s")
+                % {
+                    "email": colleague.email,
+                    "why": " ".join(v.message for v in failed),
+                },
+                code="ineligible",
+                reasons=[v.as_dict() for v in verdicts],
+                colleague=colleague.email,
+            )
+    return colleagues
+
+
+def enrolment_apply(
+    *,
+    programme: ProgrammePage,
+    user,
+    answers: dict | None,
+    letter=None,
+    colleagues: list[str] | None = None,
+) -> Enrolment:
+    """Apply for a programme, alone or as a city delegation, seats given under one lock.
+
+    Before the lock (nothing there changes in the milliseconds an application
+    takes, and nothing is written): the answers, the letter, a quick "already
+    applied" look, and every rule about the *person* (membership, organisation
+    kind, skills, prerequisite, window). Re-checked under the seat lock, in
+    one aggregate query, because other applicants change them: an existing
+    enrolment of any member, free seats and the waitlist, the organisation
+    quota. The unique (user, programme) constraint backs the duplicate check.
+
+    With ``colleagues`` (e-mails of officials of the same organisation), all
+    of them get seats together or wait together on consecutive places.
+    Returns the applicant's own enrolment; the others are in ``.group``.
     """
     if not user or not user.is_authenticated:
         raise PermissionDenied(_("Sign in to apply."), code="not_authenticated")
@@ -175,82 +373,167 @@ def enrolment_apply(
                 code="invalid_answers",
             )
         check_pdf(letter, max_bytes=5 * 1024 * 1024)
-    with transaction.atomic():
-        programme = lock_programme(programme.pk)
-        existing = Enrolment.objects.filter(programme=programme, user=user).first()
-        if existing is not None:
-            raise Conflict(
-                _("You have already applied to this programme (%(status)s).")
-                % {"status": existing.get_status_display()},
-                code="already_enrolled",
-                enrolment=existing.pk,
-            )
-        eligible, verdicts = programme_eligibility(programme=programme, user=user)
-        if not eligible:
-            failed = [v for v in verdicts if v.blocking and not v.ok]
-            security_log.info(
-                "enrolment refused: user=%s programme=%s rules=%s",
-                user.pk,
-                programme.pk,
-                ",".join(v.rule for v in failed),
-            )
-            raise PermissionDenied(
-                " ".join(v.message for v in failed),
-                code="ineligible",
-                reasons=[v.as_dict() for v in verdicts],
-            )
-        organisation = user.organisation
-        enrolment = Enrolment(
+    existing = (
+        Enrolment.objects.filter(programme=programme, user=user)
+        .only("pk", "status")
+        .first()
+    )
+    if existing is not None:
+        _already(existing)
+    eligible, verdicts = programme_eligibility(programme=programme, user=user)
+    if not eligible:
+        _refuse_ineligible(programme, user, verdicts)
+    others = _colleagues(programme=programme, user=user, emails=colleagues)
+    members = [user, *others]
+    organisation = user.organisation
+    quota = _quota_limit(programme)
+    enrolments = [
+        Enrolment(
             programme=programme,
-            user=user,
-            organisation=organisation,
-            organisation_name=organisation.name if organisation else "",
+            user=member,
+            organisation=member.organisation,
+            organisation_name=member.organisation.name if member.organisation else "",
             answers=cleaned,
         )
-        if rule_values(programme.rules, "endorsement_required"):
-            enrolment.status = EnrolmentStatus.PENDING_ENDORSEMENT
-        elif rule_values(programme.rules, "approval_required"):
-            enrolment.status = EnrolmentStatus.PENDING_APPROVAL
-        else:
-            enrolment.status = _allocate(programme, enrolment)
-            if enrolment.status == EnrolmentStatus.CONFIRMED:
-                enrolment.confirmed_at = timezone.now()
-        if letter is not None:
-            enrolment.letter_of_intent.save("letter.pdf", letter, save=False)
-        try:
-            with transaction.atomic():
-                enrolment.save()
-        except IntegrityError as exc:
-            raise Conflict(
-                _("You have already applied to this programme."),
-                code="already_enrolled",
-            ) from exc
-        _record(enrolment, from_status="", actor=user, reason=_("applied"))
-        if enrolment.status == EnrolmentStatus.PENDING_ENDORSEMENT:
-            from ..tasks import endorsement_request
+        for member in members
+    ]
+    lead = enrolments[0]
+    if letter is not None:
+        lead.letter_of_intent.save("letter.pdf", letter, save=False)
+    try:
+        with transaction.atomic():
+            lock_seats(programme.pk)
+            state = _seat_state(
+                programme.pk,
+                users=[m.pk for m in members],
+                organisation=organisation if quota is not None else None,
+            )
+            if state.existing is not None:
+                _already(Enrolment.objects.get(pk=state.existing))
+            if (
+                quota is not None
+                and organisation is not None
+                and state.organisation_active + len(members) > quota
+            ):
+                raise PermissionDenied(
+                    _(
+                        "%(org)s has already used its %(limit)s places; ask your "
+                        "focal point which official should attend."
+                    )
+                    % {"org": organisation.name, "limit": quota},
+                    code="ineligible",
+                    reasons=[
+                        {
+                            "rule": "organisation_quota",
+                            "ok": False,
+                            "message": _("%(org)s may send %(limit)s participants.")
+                            % {"org": organisation.name, "limit": quota},
+                        }
+                    ],
+                )
+            if rule_values(programme.rules, "endorsement_required"):
+                status = EnrolmentStatus.PENDING_ENDORSEMENT
+            elif rule_values(programme.rules, "approval_required"):
+                status = EnrolmentStatus.PENDING_APPROVAL
+            else:
+                status = _seats_for(programme, state, len(members))
+                _after_capacity_check()
+            group = None
+            if others:
+                group = EnrolmentGroup.objects.create(
+                    programme=programme, organisation=organisation, created_by=user
+                )
+            now = timezone.now()
+            for offset, enrolment in enumerate(enrolments, start=1):
+                enrolment.status = status
+                enrolment.group = group
+                if status == EnrolmentStatus.WAITLISTED:
+                    enrolment.waitlist_position = state.last_position + offset
+                elif status == EnrolmentStatus.CONFIRMED:
+                    enrolment.confirmed_at = now
+                enrolment.save(force_insert=True)
+            for enrolment in enrolments:
+                reason = _("applied")
+                if enrolment is not lead:
+                    reason = _("applied as a delegation by %(email)s") % {
+                        "email": user.email
+                    }
+                _record(enrolment, from_status="", actor=user, reason=reason)
+            if status == EnrolmentStatus.PENDING_ENDORSEMENT:
+                from ..tasks import endorsement_request
 
-            transaction.on_commit(lambda: endorsement_request.delay(enrolment.pk))
-    return enrolment
+                ids = [e.pk for e in enrolments]
+                transaction.on_commit(
+                    lambda: [endorsement_request.delay(pk) for pk in ids]
+                )
+    except IntegrityError as exc:
+        _discard_letter(lead)
+        raise Conflict(
+            _("You have already applied to this programme."),
+            code="already_enrolled",
+        ) from exc
+    except BaseException:
+        _discard_letter(lead)
+        raise
+    return lead
+
+
+def _already(existing: Enrolment):
+    raise Conflict(
+        _("You have already applied to this programme (%(status)s).")
+        % {"status": existing.get_status_display()},
+        code="already_enrolled",
+        enrolment=existing.pk,
+    )
+
+
+def _discard_letter(enrolment: Enrolment) -> None:
+    """Nothing half-written: a refused application leaves no stored letter."""
+    if enrolment.letter_of_intent:
+        enrolment.letter_of_intent.delete(save=False)
+
+
+def _group_pending(enrolment: Enrolment) -> list[Enrolment]:
+    """The enrolment and, for a delegation, its members waiting at the same step."""
+    if enrolment.group_id is None:
+        return [enrolment]
+    return list(
+        Enrolment.objects.filter(group_id=enrolment.group_id, status=enrolment.status)
+        .select_related("user")
+        .order_by("pk")
+    )
 
 
 def _after_decision(programme: ProgrammePage, enrolment: Enrolment, *, actor, reason):
-    """Endorsed or approved: the next step is approval or a seat."""
+    """Endorsed or approved: the next step is approval or a seat.
+
+    A delegation moves as one: deciding on one member decides on every member
+    still waiting at the same step, so they are seated or waitlisted together.
+    """
+    members = _group_pending(enrolment)
+    members = [enrolment if m.pk == enrolment.pk else m for m in members]
     if enrolment.status == EnrolmentStatus.PENDING_ENDORSEMENT and rule_values(
         programme.rules, "approval_required"
     ):
-        _set_status(
-            enrolment, EnrolmentStatus.PENDING_APPROVAL, actor=actor, reason=reason
-        )
+        for member in members:
+            _set_status(
+                member, EnrolmentStatus.PENDING_APPROVAL, actor=actor, reason=reason
+            )
         return
-    status = _allocate(programme, enrolment)
-    _set_status(
-        enrolment,
-        status,
-        actor=actor,
-        reason=reason,
-        decided_at=timezone.now(),
-        decided_by=actor if actor is not None and actor.is_authenticated else None,
-    )
+    status = _allocate(programme, members)
+    decider = actor if actor is not None and actor.is_authenticated else None
+    for member in members:
+        if member is not enrolment and enrolment.endorsed_at:
+            member.endorsed_at = enrolment.endorsed_at
+            member.endorsed_by_email = enrolment.endorsed_by_email
+        _set_status(
+            member,
+            status,
+            actor=actor,
+            reason=reason,
+            decided_at=timezone.now(),
+            decided_by=decider,
+        )
 
 
 def enrolment_endorse(
@@ -388,55 +671,81 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor, reason: str = "") -> Enro
     return enrolment
 
 
-def _promote(programme: ProgrammePage, *, actor=None) -> list[WaitlistOffer]:
-    """Offer free seats to the waitlist in order, until the cut-off.
-
-    Caller holds the seat lock. A waitlisted person who is no longer eligible
-    (membership lapsed …) is passed over but keeps their place.
-    """
-    if programme.capacity is None:
-        return []
-    if timezone.localdate() > programme.promotion_cutoff:
-        return []
-    free = (
-        programme.capacity
-        - programme.enrolments.filter(status__in=Enrolment.HOLDS_SEAT).count()
-    )
-    offers = []
-    if free <= 0:
-        return offers
+def _waitlist_units(programme: ProgrammePage) -> list[list[Enrolment]]:
+    """The waitlist in order, a delegation's waiting members as one unit."""
     queue = (
         programme.enrolments.filter(status=EnrolmentStatus.WAITLISTED)
         .select_related("user__organisation")
         .order_by("waitlist_position", "pk")
     )
-    now = timezone.now()
+    units: list[list[Enrolment]] = []
+    by_group: dict[int, list[Enrolment]] = {}
     for enrolment in queue:
+        if enrolment.group_id is None:
+            units.append([enrolment])
+        elif enrolment.group_id in by_group:
+            by_group[enrolment.group_id].append(enrolment)
+        else:
+            by_group[enrolment.group_id] = [enrolment]
+            units.append(by_group[enrolment.group_id])
+    return units
+
+
+def _still_eligible(programme: ProgrammePage, enrolment: Enrolment) -> bool:
+    _eligible, verdicts = programme_eligibility(
+        programme=programme, user=enrolment.user
+    )
+    return not any(
+        v.blocking and not v.ok
+        for v in verdicts
+        if v.rule not in ("capacity", "enrolment_window", "organisation_quota")
+    )
+
+
+def _promote(programme: ProgrammePage, *, actor=None) -> list[WaitlistOffer]:
+    """Offer free seats to the waitlist in order, until the cut-off.
+
+    Caller holds the seat lock. A waitlisted person who is no longer eligible
+    (membership lapsed …) is passed over but keeps their place.
+
+    Delegations (the stated rule, pretix-style "skip if it does not fit"): a
+    delegation is offered seats only all at once. When it is next in line but
+    more people wait in it than seats are free, it keeps its place and the free
+    seats go to the next people behind it who fit; it gets the first moment
+    enough seats are free together. So seats never stay empty while people
+    wait, and the delegation is never split.
+    """
+    if programme.capacity is None:
+        return []
+    if timezone.localdate() > programme.promotion_cutoff:
+        return []
+    free = programme.capacity - _seat_state(programme.pk).taken
+    offers = []
+    if free <= 0:
+        return offers
+    now = timezone.now()
+    for unit in _waitlist_units(programme):
         if free <= 0:
             break
-        _eligible, verdicts = programme_eligibility(
-            programme=programme, user=enrolment.user
-        )
-        if any(
-            v.blocking and not v.ok
-            for v in verdicts
-            if v.rule not in ("capacity", "enrolment_window", "organisation_quota")
-        ):
+        if len(unit) > free:
             continue
-        offer = WaitlistOffer.objects.create(
-            enrolment=enrolment,
-            offered_at=now,
-            expires_at=now + timedelta(hours=programme.offer_acceptance_hours),
-        )
-        _set_status(
-            enrolment,
-            EnrolmentStatus.OFFERED,
-            actor=actor,
-            reason=_("a seat freed up; offered until %(when)s UTC")
-            % {"when": offer.expires_at.strftime("%Y-%m-%d %H:%M")},
-        )
-        offers.append(offer)
-        free -= 1
+        if not all(_still_eligible(programme, e) for e in unit):
+            continue
+        for enrolment in unit:
+            offer = WaitlistOffer.objects.create(
+                enrolment=enrolment,
+                offered_at=now,
+                expires_at=now + timedelta(hours=programme.offer_acceptance_hours),
+            )
+            _set_status(
+                enrolment,
+                EnrolmentStatus.OFFERED,
+                actor=actor,
+                reason=_("a seat freed up; offered until %(when)s UTC")
+                % {"when": offer.expires_at.strftime("%Y-%m-%d %H:%M")},
+            )
+            offers.append(offer)
+        free -= len(unit)
     if offers:
         _renumber_waitlist(programme)
     return offers

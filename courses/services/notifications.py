@@ -180,3 +180,66 @@ def reminder_send(*, enrolment_id: int) -> bool:
         enrolment.reminder_sent_at = timezone.now()
         enrolment.save(update_fields=["reminder_sent_at"])
     return True
+
+
+def support_booking_confirmation_send(*, booking_id: int) -> bool:
+    """E-mail the booker their support slot, in the slot's zone and theirs,
+    with the .ics attached. Once: the booking row is stamped in the same
+    transaction."""
+    from django.core.mail import EmailMessage
+
+    from ..calendar import support_booking_ics
+    from ..models import SupportBooking, SupportBookingStatus
+
+    with transaction.atomic():
+        booking = (
+            SupportBooking.objects.select_for_update(of=("self",))
+            .select_related("slot__programme", "enrolment__user")
+            .filter(
+                pk=booking_id,
+                status=SupportBookingStatus.BOOKED,
+                confirmation_sent_at__isnull=True,
+            )
+            .first()
+        )
+        if booking is None:
+            return False
+        user = booking.enrolment.user
+        slot = booking.slot
+        context = _context(booking.enrolment) | {
+            "booking": booking,
+            "slot": slot,
+            "slot_zone": slot.zoneinfo,
+        }
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            text = render_to_string("courses/email/support_booked.txt", context)
+        subject, _sep, body = text.strip().partition("\n")
+        message = EmailMessage(
+            subject.strip(),
+            body.strip() + "\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        message.attach(
+            "technical-support.ics", support_booking_ics(booking), "text/calendar"
+        )
+        message.send()
+        booking.confirmation_sent_at = timezone.now()
+        booking.save(update_fields=["confirmation_sent_at"])
+    return True
+
+
+def support_slot_removed_send(*, emails: list[str], title: str, when: str) -> int:
+    """Tell the bookers of a removed slot (the slot row is gone already)."""
+    for email in emails:
+        _send(
+            "support_removed",
+            to=email,
+            language=settings.LANGUAGE_CODE,
+            context={
+                "title": title,
+                "when": when,
+                "my_url": settings.BASE_URL.rstrip("/") + "/my/programmes/",
+            },
+        )
+    return len(emails)

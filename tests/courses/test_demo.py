@@ -82,3 +82,16 @@ def test_home_and_office_pages_show_programmes(client, demo):
     office = client.get(asia.url).content.decode()
     assert "Asia Regional Office e-Government Training 2015" in office
     assert "Seoul Program 2016" not in office
+
+
+def test_demo_has_support_slots_after_the_upcoming_egovframe_training(demo):
+    from courses.models import SupportSlot
+
+    programme = ProgrammePage.objects.get(title="eGovFrame Technical Training")
+    slots = list(SupportSlot.objects.filter(programme=programme))
+    assert len(slots) == 8
+    assert all(s.starts_at.date() > programme.ends_on for s in slots)
+    assert all(s.capacity == 1 and s.timezone == "Asia/Seoul" for s in slots)
+    assert all(s.host and s.host.email == "trainer@wego.example" for s in slots)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert SupportSlot.objects.filter(programme=programme).count() == 8
