@@ -1,4 +1,5 @@
-"""The Secretariat's impact report (Wagtail admin): tables, SVG charts, CSV."""
+"""Wagtail admin pages: the Secretariat's impact report (tables, SVG charts, CSV)
+and the list of webinars whose certificates one may issue."""
 
 import csv
 
@@ -113,4 +114,18 @@ def impact_report(request):
             if rows
             else "",
         },
+    )
+
+
+def webinar_certificates(request):
+    """Past webinars whose certificates of attendance this person may issue.
+
+    For webinar moderators only (hosts, office editors, the Secretariat).
+    """
+    if not selectors.user_moderates_any_webinar(user=request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "certificates/admin/webinar_certificates.html",
+        {"rows": selectors.webinar_certificate_overview(user=request.user)},
     )

@@ -205,19 +205,40 @@ def certificate_credential(certificate) -> dict:
     achievement_id = (
         f"{_base()}/certificates/achievements/{certificate.achievement_key}"
     )
-    narrative = (
-        f"Attended {certificate.programme_title}{hours}"
-        f"{', ' + dates if dates else ''}"
-        f"{', organised by ' + certificate.office_name if certificate.office_name else ''}"
-        ", and had completion confirmed by its trainers."
-    )
+    office = certificate.office_name
+    if certificate.webinar_id:
+        kind = "certificate of attendance"
+        description = (
+            f"{certificate.programme_title}: a WeGO webinar"
+            f"{' by ' + office if office else ''}."
+        )
+        minutes = certificate.minutes_attended
+        narrative = (
+            f"Attended the webinar {certificate.programme_title}{hours}"
+            f"{', ' + dates if dates else ''}"
+            f"{', organised by ' + office if office else ''}"
+            f"{f', present for {minutes} minutes' if minutes else ''}"
+            ", meeting the webinar's minimum presence."
+        )
+    else:
+        kind = "certificate of completion"
+        description = (
+            f"{certificate.programme_title}: a WeGO training programme"
+            f"{' by ' + office if office else ''}."
+        )
+        narrative = (
+            f"Attended {certificate.programme_title}{hours}"
+            f"{', ' + dates if dates else ''}"
+            f"{', organised by ' + office if office else ''}"
+            ", and had completion confirmed by its trainers."
+        )
     return {
         "@context": [VC_V2, OB_V3],
         "id": credential_url(certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": _issuer_reference(),
         "validFrom": _iso(certificate.issued_at),
-        "name": f"{certificate.programme_title} — certificate of completion",
+        "name": f"{certificate.programme_title} — {kind}",
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "name": certificate.holder_name,
@@ -239,10 +260,7 @@ def certificate_credential(certificate) -> dict:
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
                 "name": certificate.programme_title,
-                "description": (
-                    f"{certificate.programme_title}: a WeGO training programme"
-                    f"{' by ' + certificate.office_name if certificate.office_name else ''}."
-                ),
+                "description": description,
                 "criteria": {"narrative": narrative},
             },
         },

@@ -3,8 +3,9 @@
 A ``Certificate`` snapshots everything it states (holder, organisation,
 programme, dates, hours, office) at issuance, so the verification page and the
 signed credential say the same thing years later even if the programme page or
-the person's profile change. The database enforces one certificate per person
-and programme.
+the person's profile change. A certificate is either of completion (a
+programme) or of attendance (a webinar), never both; the database enforces one
+certificate per person and programme, and one per person and webinar.
 """
 
 import re
@@ -29,6 +30,12 @@ LANGUAGES = [
 DEFAULT_BODY = (
     "This is to certify that {participant} of {organisation} completed "
     "{programme}, held {dates} by {office}, a programme of {hours} hours."
+)
+# Webinars without a template of their own: the same placeholders, {programme}
+# being the webinar's title and {hours} its scheduled length.
+WEBINAR_DEFAULT_BODY = (
+    "This is to certify that {participant} of {organisation} attended the "
+    "webinar {programme}, held on {dates} by {office} ({hours} hours)."
 )
 
 
@@ -196,8 +203,13 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class CertificateKind(models.TextChoices):
+    PROGRAMME = "programme", _("Programme")
+    WEBINAR = "webinar", _("Webinar")
+
+
 class Certificate(models.Model):
-    """One person's certificate for one programme; what it says is frozen at issue."""
+    """One person's certificate for one programme or webinar, frozen at issue."""
 
     code = models.CharField(
         _("verification code"), max_length=40, unique=True, editable=False
@@ -215,6 +227,20 @@ class Certificate(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="certificates",
+    )
+    webinar = models.ForeignKey(
+        "webinars.WebinarPage",
+        verbose_name=_("webinar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    minutes_attended = models.PositiveIntegerField(
+        _("minutes attended"),
+        null=True,
+        blank=True,
+        help_text=_("For a webinar: the presence minutes that earned it."),
     )
     enrolment = models.OneToOneField(
         "courses.Enrolment",
@@ -298,6 +324,16 @@ class Certificate(models.Model):
                 condition=models.Q(programme__isnull=False),
                 name="certificate_one_per_user_programme",
             ),
+            models.UniqueConstraint(
+                fields=["user", "webinar"],
+                condition=models.Q(webinar__isnull=False),
+                name="certificate_one_per_user_webinar",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(programme__isnull=False, webinar__isnull=True)
+                | models.Q(programme__isnull=True, webinar__isnull=False),
+                name="certificate_programme_xor_webinar",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="valid") | models.Q(revoked_at__isnull=False),
                 name="certificate_revoked_has_date",
@@ -325,7 +361,17 @@ class Certificate(models.Model):
         return f"{self.hours.normalize():f}"
 
     @property
+    def kind(self) -> str:
+        return CertificateKind.WEBINAR if self.webinar_id else CertificateKind.PROGRAMME
+
+    @property
+    def is_webinar(self) -> bool:
+        return self.webinar_id is not None
+
+    @property
     def achievement_key(self) -> str:
+        if self.webinar_id:
+            return f"webinar-{self.webinar_id}"
         return f"programme-{self.programme_id}" if self.programme_id else "other"
 
     def get_absolute_url(self) -> str:
@@ -348,11 +394,21 @@ class JobState(models.TextChoices):
 
 
 class IssuanceJob(models.Model):
-    """Progress of a bulk issuance for one programme, shown as a progress bar."""
+    """Progress of a bulk issuance for one programme or webinar (a progress bar)."""
 
     programme = models.ForeignKey(
         "courses.ProgrammePage",
         verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="certificate_jobs",
+    )
+    webinar = models.ForeignKey(
+        "webinars.WebinarPage",
+        verbose_name=_("webinar"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="certificate_jobs",
     )
@@ -382,9 +438,21 @@ class IssuanceJob(models.Model):
         verbose_name = _("certificate issuance job")
         verbose_name_plural = _("certificate issuance jobs")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(programme__isnull=False, webinar__isnull=True)
+                | models.Q(programme__isnull=True, webinar__isnull=False),
+                name="issuancejob_programme_xor_webinar",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.programme} · {self.state} {self.done}/{self.total}"
+        return f"{self.subject} · {self.state} {self.done}/{self.total}"
+
+    @property
+    def subject(self):
+        """The programme or webinar page whose certificates the job issues."""
+        return self.webinar if self.webinar_id else self.programme
 
     @property
     def percent(self) -> int:
@@ -395,3 +463,52 @@ class IssuanceJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+
+class WebinarCertificateSettings(models.Model):
+    """A webinar's certificate of attendance: its template and minimum presence.
+
+    Kept beside the webinar page (not on it) so publishing a page revision
+    never touches it; a webinar without a row uses the defaults.
+    """
+
+    webinar = models.OneToOneField(
+        "webinars.WebinarPage",
+        verbose_name=_("webinar"),
+        on_delete=models.CASCADE,
+        related_name="certificate_settings",
+    )
+    template = models.ForeignKey(
+        CertificateTemplate,
+        verbose_name=_("certificate template"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the default template, with wording for attendance."),
+    )
+    minimum_minutes = models.PositiveIntegerField(
+        _("minimum presence (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Minutes an attendee must have been connected to earn a certificate. "
+            "Empty: half the webinar's scheduled duration."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("webinar certificate settings")
+        verbose_name_plural = _("webinar certificate settings")
+
+    def __str__(self) -> str:
+        return str(self.webinar)

@@ -33,6 +33,8 @@ FIXED_STRINGS = {
     "code": _("Verification code"),
     "verify": _("Check this certificate at"),
     "issued": _("Issued on"),
+    "heading_attendance": _("Certificate of attendance"),
+    "attended": _("for attending the webinar"),
 }
 _local = threading.local()
 
@@ -79,14 +81,45 @@ def certificate_values(certificate) -> dict:
     }
 
 
+def _strings(language: str, *, webinar: bool) -> dict:
+    strings = fixed_strings(language)
+    if not webinar:
+        return strings
+    return {
+        **strings,
+        "heading": strings["heading_attendance"],
+        "completed": strings["attended"],
+    }
+
+
+def _default_template():
+    from .models import CertificateTemplate
+
+    return (
+        CertificateTemplate.objects.filter(is_default=True).order_by("pk").first()
+        or CertificateTemplate.objects.order_by("pk").first()
+    )
+
+
 def certificate_context(certificate, *, preview: bool = False) -> dict:
+    from .models import WEBINAR_DEFAULT_BODY
+
     template = certificate.template
     second = second_language(certificate.language)
-    body = (
-        template.render_body(certificate_values(certificate))
-        if template
-        else certificate.programme_title
-    )
+    webinar = certificate.webinar_id is not None
+    values = certificate_values(certificate)
+    title = template.title if template else None
+    if template:
+        body = template.render_body(values)
+    elif webinar:
+        # No template chosen for the webinar: the default template's look
+        # (logo, signatories, orientation) with wording for attendance.
+        template = _default_template()
+        title = None
+        body = WEBINAR_DEFAULT_BODY.format_map(values)
+    else:
+        body = certificate.programme_title
+    en = _strings("en", webinar=webinar)
     signatories = []
     for person in template.signatories if template else []:
         signatories.append(
@@ -98,19 +131,33 @@ def certificate_context(certificate, *, preview: bool = False) -> dict:
     return {
         "certificate": certificate,
         "template": template,
-        "title": template.title if template else str(FIXED_STRINGS["heading"]),
+        "title": title or en["heading"],
         "body": body,
-        "body_language": template.language if template else "en",
+        "body_language": (template.language if template and title else "en"),
         "orientation": template.orientation if template else "landscape",
         "logo_src": _image_src(template.logo if template else None, preview=preview),
         "signatories": signatories,
-        "en": fixed_strings("en"),
-        "second": fixed_strings(second) if second else None,
+        "en": en,
+        "second": _strings(second, webinar=webinar) if second else None,
         "second_language": second,
         "verify_url": verify_url(certificate.code),
         "qr_svg": qr_svg(verify_url(certificate.code)),
         "preview": preview,
+        "compact": _is_long(certificate, body),
     }
+
+
+def _is_long(certificate, body: str) -> bool:
+    """Whether the texts need the smaller type to stay clear of the QR code
+    and the signatures on one page (thresholds checked by rendering long
+    samples to PNG)."""
+    return (
+        len(body) > 230
+        or len(certificate.holder_name) > 32
+        or len(certificate.organisation_name) + len(certificate.organisation_country)
+        > 70
+        or len(certificate.programme_title) > 60
+    )
 
 
 def sample_certificate(*, template=None):

@@ -8,6 +8,7 @@ once: an existing certificate is reused, a PDF already stored is not rendered
 again, an e-mail already sent is not sent again.
 """
 
+import functools
 import logging
 import os
 import secrets
@@ -19,7 +20,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,9 +35,18 @@ from .models import (
     CertificateTemplate,
     IssuanceJob,
     JobState,
+    WebinarCertificateSettings,
 )
 from .pdf import render_certificate_pdf, second_language
-from .selectors import completed_enrolments_for, user_is_secretariat, user_may_issue
+from .selectors import (
+    completed_enrolments_for,
+    eligible_webinar_attendees,
+    user_is_secretariat,
+    user_may_issue,
+    user_may_issue_webinar,
+    webinar_attendee_check,
+    webinar_certificate_settings,
+)
 
 logger = logging.getLogger(__name__)
 MAX_JOB_ATTEMPTS = 3
@@ -105,44 +114,73 @@ def _free_status_index() -> int:
             return index
 
 
-def _existing(enrolment) -> Certificate | None:
+def _existing_for(
+    *, user_id: int, programme_id: int | None = None, webinar_id: int | None = None
+) -> Certificate | None:
+    """The person's certificate for a programme or for a webinar, if any."""
+    if webinar_id is not None:
+        return Certificate.objects.filter(
+            user_id=user_id, webinar_id=webinar_id
+        ).first()
     return Certificate.objects.filter(
-        user_id=enrolment.user_id, programme_id=enrolment.programme_id
+        user_id=user_id, programme_id=programme_id
     ).first()
 
 
-def _create(*, enrolment, actor) -> tuple[Certificate, bool]:
-    """Insert the certificate row; a concurrent twin wins and is returned instead."""
+def _existing(enrolment) -> Certificate | None:
+    return _existing_for(user_id=enrolment.user_id, programme_id=enrolment.programme_id)
+
+
+def _create(*, lookup: dict, fields: dict, actor) -> tuple[Certificate, bool]:
+    """Insert the certificate row; a concurrent twin wins and is returned instead.
+
+    ``lookup`` names the person and the programme or webinar (the unique
+    constraint's columns); ``fields`` is the rest of the row.
+    """
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
                     code=generate_code(),
-                    user=enrolment.user,
-                    programme=enrolment.programme,
-                    enrolment=enrolment,
-                    template=_template_for(enrolment.programme),
                     issued_at=timezone.now(),
                     issued_by=actor,
                     status_list_index=_free_status_index(),
-                    **_snapshot(enrolment),
+                    **fields,
                 )
                 return certificate, True
         except IntegrityError:
-            existing = _existing(enrolment)
+            existing = _existing_for(**lookup)
             if existing is not None:
                 return existing, False
             # A colliding status index (or, never in practice, code): try again.
     raise DomainError(_("Could not allocate a certificate."), code="allocation")
 
 
+def _ensure(*, lookup: dict, fields, actor) -> tuple[Certificate, bool]:
+    """The shared idempotent core for programmes and webinars.
+
+    An existing valid certificate is returned as is; a revoked one is not
+    replaced (re-issuing after a revocation is a decision someone must take
+    explicitly, not a side effect of a bulk run). ``fields`` is called only
+    when a row is to be created.
+    """
+    existing = _existing_for(**lookup)
+    if existing is not None:
+        if existing.is_revoked:
+            raise Conflict(
+                _("This certificate was revoked; it is not issued again."),
+                code="certificate_revoked",
+                certificate=existing.code,
+            )
+        return existing, False
+    return _create(lookup=lookup, fields=fields(), actor=actor)
+
+
 def certificate_ensure(*, enrolment, actor) -> tuple[Certificate, bool]:
     """The enrolment's certificate, created if missing: the idempotent core.
 
     Refuses enrolments without trainer-confirmed completion, and refuses to
-    replace a revoked certificate (re-issuing after a revocation is a decision
-    someone must take explicitly, not a side effect of a bulk run).
-    Returns ``(certificate, created)``.
+    replace a revoked certificate. Returns ``(certificate, created)``.
     """
     enrolment = Enrolment.objects.select_related("user__organisation", "programme").get(
         pk=enrolment.pk
@@ -153,16 +191,17 @@ def certificate_ensure(*, enrolment, actor) -> tuple[Certificate, bool]:
             % {"name": enrolment.user.display_name},
             code="not_completed",
         )
-    existing = _existing(enrolment)
-    if existing is not None:
-        if existing.is_revoked:
-            raise Conflict(
-                _("This certificate was revoked; it is not issued again."),
-                code="certificate_revoked",
-                certificate=existing.code,
-            )
-        return existing, False
-    return _create(enrolment=enrolment, actor=actor)
+    return _ensure(
+        lookup={"user_id": enrolment.user_id, "programme_id": enrolment.programme_id},
+        fields=lambda: {
+            "user": enrolment.user,
+            "programme": enrolment.programme,
+            "enrolment": enrolment,
+            "template": _template_for(enrolment.programme),
+            **_snapshot(enrolment),
+        },
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -193,6 +232,113 @@ def certificate_issue(*, enrolment, actor) -> Certificate:
     return certificate
 
 
+# --- webinars: certificates of attendance ------------------------------------------
+
+
+def _require_webinar_issuer(*, actor, webinar) -> None:
+    if actor is None or not user_may_issue_webinar(user=actor, webinar=webinar):
+        raise PermissionDenied(
+            _(
+                "Only the webinar's hosts, its office's editors and the Secretariat "
+                "issue its certificates."
+            ),
+            code="not_moderator",
+        )
+
+
+def _webinar_snapshot(*, webinar, user, minutes: int) -> dict:
+    from webinars.selectors import webinar_office
+
+    organisation = user.organisation
+    office = webinar_office(webinar=webinar)
+    day = webinar.local_starts_at.date()
+    return {
+        "holder_name": user.get_full_name() or user.email,
+        "holder_email": user.email,
+        "organisation_name": organisation.name if organisation else "",
+        "organisation_country": organisation.country if organisation else "",
+        "programme_title": webinar.title,
+        "starts_on": day,
+        "ends_on": day,
+        "hours": Decimal(webinar.duration_minutes / 60).quantize(Decimal("0.1")),
+        "office_name": office.title if office else "",
+        "trainer_names": ", ".join(webinar.speaker_list)[:500],
+        "language": second_language(user.preferred_language),
+        "minutes_attended": minutes,
+    }
+
+
+def webinar_certificate_ensure(*, webinar, user, actor) -> tuple[Certificate, bool]:
+    """A webinar attendee's certificate, created if missing (idempotent).
+
+    Refused, with the reason, before the webinar is over, for someone not
+    registered, and for an attendee below the webinar's minimum presence.
+    """
+    check = webinar_attendee_check(webinar=webinar, user=user)
+    if not check["eligible"]:
+        raise DomainError(check["reason"], code=check["code"])
+    return _ensure(
+        lookup={"user_id": user.pk, "webinar_id": webinar.pk},
+        fields=lambda: {
+            "user": user,
+            "webinar": webinar,
+            "template": webinar_certificate_settings(webinar=webinar).template,
+            **_webinar_snapshot(webinar=webinar, user=user, minutes=check["minutes"]),
+        },
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def webinar_certificate_issue(*, webinar, user, actor) -> Certificate:
+    """Issue one attendee's certificate (the webinar's moderators).
+
+    409 ``already_issued`` when it exists; 400 ``below_minimum``,
+    ``not_registered`` or ``webinar_not_over`` with the reason otherwise.
+    """
+    _require_webinar_issuer(actor=actor, webinar=webinar)
+    existing = _existing_for(user_id=user.pk, webinar_id=webinar.pk)
+    if existing is not None and not existing.is_revoked:
+        raise Conflict(
+            _("A certificate was already issued for this webinar."),
+            code="already_issued",
+        )
+    certificate, _created = webinar_certificate_ensure(
+        webinar=webinar, user=user, actor=actor
+    )
+    _enqueue_render(certificate_id=certificate.pk)
+    logger.info(
+        "certificate issued code=%s user=%s webinar=%s by=%s",
+        certificate.code,
+        certificate.user_id,
+        certificate.webinar_id,
+        actor.pk,
+    )
+    return certificate
+
+
+@transaction.atomic
+def webinar_certificate_settings_update(
+    *, webinar, actor, minimum_minutes: int | None, template
+) -> WebinarCertificateSettings:
+    """Set a webinar's minimum presence and template (its moderators)."""
+    _require_webinar_issuer(actor=actor, webinar=webinar)
+    if minimum_minutes is not None and not 0 < minimum_minutes <= 24 * 60:
+        raise DomainError(
+            _("The minimum presence is between 1 and 1440 minutes."),
+            code="invalid_minimum",
+        )
+    row, _created = WebinarCertificateSettings.objects.update_or_create(
+        webinar=webinar,
+        defaults={
+            "minimum_minutes": minimum_minutes,
+            "template": template,
+            "updated_by": actor,
+        },
+    )
+    return row
+
+
 def _enqueue_render(*, certificate_id: int, job_id: int | None = None) -> None:
     from .tasks import render_certificate_pdf as task
 
@@ -220,6 +366,56 @@ def certificates_issue_for_programme(*, programme, actor) -> IssuanceJob:
     return job
 
 
+@transaction.atomic
+def certificates_issue_for_webinar(*, webinar, actor) -> IssuanceJob:
+    """Start a bulk job for every attendee who met the webinar's minimum.
+
+    The same job row, task and per-certificate rendering as programmes.
+    """
+    _require_webinar_issuer(actor=actor, webinar=webinar)
+    if not webinar.is_past:
+        raise DomainError(
+            _("Certificates are issued once the webinar is over."),
+            code="webinar_not_over",
+        )
+    job = IssuanceJob.objects.create(
+        webinar=webinar,
+        requested_by=actor,
+        total=len(eligible_webinar_attendees(webinar=webinar)),
+    )
+    from .tasks import issue_programme_certificates
+
+    transaction.on_commit(lambda: issue_programme_certificates.delay(job.pk))
+    return job
+
+
+def _job_items(job) -> list[tuple[dict, object]]:
+    """(error key, ensure-callable) per person the job issues to."""
+    if job.webinar_id:
+        webinar = job.webinar
+        return [
+            (
+                {"user": user.pk},
+                functools.partial(
+                    webinar_certificate_ensure,
+                    webinar=webinar,
+                    user=user,
+                    actor=job.requested_by,
+                ),
+            )
+            for user in eligible_webinar_attendees(webinar=webinar)
+        ]
+    return [
+        (
+            {"enrolment": enrolment.pk},
+            functools.partial(
+                certificate_ensure, enrolment=enrolment, actor=job.requested_by
+            ),
+        )
+        for enrolment in completed_enrolments_for(programme=job.programme)
+    ]
+
+
 def job_run(*, job_id: int) -> IssuanceJob:
     """Run a bulk job: ensure each certificate, then have its PDF rendered.
 
@@ -241,30 +437,28 @@ def job_run(*, job_id: int) -> IssuanceJob:
                 "certificate job %s failed after %s attempts", job.pk, job.attempts
             )
             return job
-        enrolments = list(completed_enrolments_for(programme=job.programme))
+        items = _job_items(job)
         job.attempts += 1
         job.state = JobState.RUNNING
         job.started_at = job.started_at or timezone.now()
-        job.total = len(enrolments)
+        job.total = len(items)
         job.done = 0
         job.errors = []
         job.save()
 
     errors = []
-    for enrolment in enrolments:
+    for key, ensure in items:
         try:
             with transaction.atomic():
-                certificate, _created = certificate_ensure(
-                    enrolment=enrolment, actor=job.requested_by
-                )
-                if certificate.pdf:
+                certificate, _created = ensure()
+                if certificate.pdf and certificate.emailed_at:
                     _job_progress(job_id=job.pk)
                 else:
+                    # Missing PDF, or a crash between storing it and the
+                    # e-mail: the task does what is left, once.
                     _enqueue_render(certificate_id=certificate.pk, job_id=job.pk)
         except DomainError as exc:
-            errors.append(
-                {"enrolment": enrolment.pk, "code": exc.code, "detail": exc.message}
-            )
+            errors.append({**key, "code": exc.code, "detail": exc.message})
     with transaction.atomic():
         IssuanceJob.objects.filter(pk=job.pk).update(errors=errors)
         _job_maybe_finish(job_id=job.pk)
@@ -273,8 +467,48 @@ def job_run(*, job_id: int) -> IssuanceJob:
 
 
 def _job_progress(*, job_id: int) -> None:
-    IssuanceJob.objects.filter(pk=job_id).update(done=F("done") + 1)
+    """Recount the job's stored PDFs (not +1: a re-delivered task, or two
+    deliveries racing after a worker was killed, must not count twice, and
+    one killed after storing its PDF must still be counted)."""
+    job = IssuanceJob.objects.select_for_update().get(pk=job_id)
+    subject = (
+        {"webinar_id": job.webinar_id}
+        if job.webinar_id
+        else {"programme_id": job.programme_id}
+    )
+    stored = (
+        Certificate.objects.filter(status=CertificateStatus.VALID, **subject)
+        .exclude(pdf="")
+        .count()
+    )
+    IssuanceJob.objects.filter(pk=job_id).update(done=min(stored, job.total))
     _job_maybe_finish(job_id=job_id)
+
+
+@transaction.atomic
+def job_resume(*, job, actor) -> IssuanceJob:
+    """Run an unfinished (or failed) job again, e.g. after its worker died.
+
+    Deliveries lost with a killed worker come back only after the broker's
+    visibility timeout (hours); resuming re-enqueues the job now. Whatever
+    exists is reused, so nothing is issued, stored or e-mailed twice.
+    """
+    job = IssuanceJob.objects.select_for_update().get(pk=job.pk)
+    if job.webinar_id:
+        _require_webinar_issuer(actor=actor, webinar=job.webinar)
+    else:
+        _require_issuer(actor=actor, programme=job.programme)
+    if job.state == JobState.DONE:
+        raise Conflict(_("This issuance run has finished."), code="job_done")
+    job.state = JobState.QUEUED
+    job.attempts = 0
+    job.finished_at = None
+    job.save(update_fields=["state", "attempts", "finished_at"])
+    from .tasks import issue_programme_certificates
+
+    transaction.on_commit(lambda: issue_programme_certificates.delay(job.pk))
+    logger.warning("certificate job %s resumed by %s", job.pk, actor.pk)
+    return job
 
 
 def _job_maybe_finish(*, job_id: int) -> None:
@@ -363,9 +597,9 @@ def certificate_notify(*, certificate_id: int) -> bool:
 
 def certificate_publish(*, certificate_id: int, job_id: int | None = None) -> None:
     """The task body: PDF, then the e-mail, then the job's progress."""
-    rendered = certificate_render(certificate_id=certificate_id)
+    certificate_render(certificate_id=certificate_id)
     certificate_notify(certificate_id=certificate_id)
-    if job_id is not None and rendered:
+    if job_id is not None:
         with transaction.atomic():
             _job_progress(job_id=job_id)
 
@@ -419,3 +653,14 @@ def programme_for_issue(*, programme_id: int) -> ProgrammePage:
 
         raise NotFound(_("No such programme."))
     return programme
+
+
+def webinar_for_issue(*, webinar_id: int):
+    from webinars.models import WebinarPage
+
+    webinar = WebinarPage.objects.filter(pk=webinar_id).first()
+    if webinar is None:
+        from lms.errors import NotFound
+
+        raise NotFound(_("No such webinar."))
+    return webinar

@@ -19,7 +19,13 @@ urlpatterns = [
         views.issue,
         name="issue",
     ),
+    path(
+        "certificates/webinars/<id:webinar_id>/issue/",
+        views.webinar_issue,
+        name="webinar_issue",
+    ),
     path("certificates/jobs/<id:job_id>/", views.job, name="job"),
+    path("certificates/jobs/<id:job_id>/resume/", views.job_resume, name="job_resume"),
     path(
         "certificates/<str:code>/certificate.pdf",
         views.certificate_pdf,

@@ -19,6 +19,7 @@ from lms.errors import DomainError
 
 from . import credentials, selectors, services
 from .codes import normalise_code
+from .models import CertificateTemplate
 from .pdf import render_transcript_pdf
 from .ratelimit import lookup_allowed
 
@@ -231,8 +232,105 @@ def issue(request, programme_id: int):
 def job(request, job_id: int):
     """Bulk issuance progress; refreshes itself without JavaScript."""
     found = selectors.job_for(job_id=job_id)
-    if found is None or not selectors.user_may_issue(
-        user=request.user, programme=found.programme
-    ):
+    if found is None or not selectors.user_may_follow_job(user=request.user, job=found):
         raise Http404
     return render(request, "certificates/job.html", {"job": found})
+
+
+@login_required
+@require_http_methods(["POST"])
+def job_resume(request, job_id: int):
+    """Start a stalled run again (e.g. after a worker crash); never issues twice."""
+    found = selectors.job_for(job_id=job_id)
+    if found is None or not selectors.user_may_follow_job(user=request.user, job=found):
+        raise Http404
+    try:
+        services.job_resume(job=found, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The issuance run was started again."))
+    return redirect("certificates:job", job_id=found.pk)
+
+
+def _parse_minimum(raw: str) -> tuple[int | None, str]:
+    raw = (raw or "").strip()
+    if not raw:
+        return None, ""
+    try:
+        return int(raw), ""
+    except ValueError:
+        return None, _("Enter the minimum presence as a whole number of minutes.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webinar_issue(request, webinar_id: int):
+    """A webinar's certificates of attendance: settings, attendees, bulk issuance.
+
+    Its hosts, its office's editors and the Secretariat see every registered
+    person's presence minutes and whether they earned a certificate (and why
+    not), set the minimum and the template, and start the bulk run.
+    """
+    try:
+        webinar = services.webinar_for_issue(webinar_id=webinar_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    if not selectors.user_may_issue_webinar(user=request.user, webinar=webinar):
+        return render(
+            request,
+            "certificates/forbidden.html",
+            {"webinar": webinar},
+            status=403,
+        )
+    if request.method == "POST":
+        action = request.POST.get("action", "issue")
+        try:
+            if action == "settings":
+                minimum, error = _parse_minimum(request.POST.get("minimum_minutes", ""))
+                if error:
+                    raise DomainError(error, code="invalid_minimum")
+                template = None
+                template_id = request.POST.get("template", "")
+                if template_id:
+                    template = (
+                        CertificateTemplate.objects.filter(pk=template_id).first()
+                        if template_id.isdigit()
+                        else None
+                    )
+                    if template is None:
+                        raise DomainError(
+                            _("Choose a template from the list."), code="template"
+                        )
+                services.webinar_certificate_settings_update(
+                    webinar=webinar,
+                    actor=request.user,
+                    minimum_minutes=minimum,
+                    template=template,
+                )
+                messages.success(request, _("Certificate settings saved."))
+                return redirect("certificates:webinar_issue", webinar_id=webinar.pk)
+            job_row = services.certificates_issue_for_webinar(
+                webinar=webinar, actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("certificates:webinar_issue", webinar_id=webinar.pk)
+        return redirect("certificates:job", job_id=job_row.pk)
+    settings_row = selectors.webinar_certificate_settings(webinar=webinar)
+    rows = selectors.webinar_attendance(webinar=webinar)
+    return render(
+        request,
+        "certificates/webinar_issue.html",
+        {
+            "webinar": webinar,
+            "settings_row": settings_row,
+            "minimum": selectors.webinar_minimum_minutes(
+                webinar=webinar, settings=settings_row
+            ),
+            "templates": CertificateTemplate.objects.order_by("title"),
+            "rows": rows,
+            "eligible_count": sum(1 for row in rows if row["eligible"]),
+            "jobs": webinar.certificate_jobs.all()[:5],
+        },
+    )

@@ -134,7 +134,12 @@ def register_impact_report_url():
             "reports/impact/",
             admin_views.impact_report,
             name="certificates_impact_report",
-        )
+        ),
+        path(
+            "certificates/webinars/",
+            admin_views.webinar_certificates,
+            name="certificates_webinar_list",
+        ),
     ]
 
 
@@ -150,4 +155,28 @@ def register_impact_report_menu_item():
         reverse("certificates_impact_report"),
         icon_name="pick",
         order=900,
+    )
+
+
+class WebinarModeratorMenuItem(MenuItem):
+    """Shown to likely moderators (a cheap test on every admin page; the page
+    itself checks exactly)."""
+
+    def is_shown(self, request):
+        user = request.user
+        return bool(
+            user_is_secretariat(user)
+            or user.is_superuser
+            or user.hosted_webinars.exists()
+            or user.groups.filter(name__startswith="Editors: ").exists()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_webinar_certificates_menu_item():
+    return WebinarModeratorMenuItem(
+        _("Webinar certificates"),
+        reverse("certificates_webinar_list"),
+        icon_name="doc-full",
+        order=850,
     )

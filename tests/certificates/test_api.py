@@ -78,6 +78,7 @@ def test_public_lookup_shape(client, completed, trainer):
     assert response.json() == {
         "code": certificate.code,
         "status": "valid",
+        "kind": "programme",
         "holder": certificate.holder_name,
         "programme": "Seoul Program 2016",
         "issued_on": certificate.issued_at.date().isoformat(),

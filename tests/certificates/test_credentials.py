@@ -62,6 +62,7 @@ def test_credential_is_an_open_badge_with_status_and_proof(client, certificate):
     assert proof["proofValue"].startswith("z")
 
 
+@pytest.mark.django_db
 def test_issuer_profile_publishes_a_multikey(client):
     profile = json.loads(client.get("/certificates/issuer.json").content)
     method = profile["verificationMethod"][0]
@@ -180,6 +181,7 @@ def test_configured_signing_key_is_used(settings):
     assert not settings.DEV_SIGNING_KEY_PATH.exists()
 
 
+@pytest.mark.django_db
 def test_vendored_contexts_are_served_locally(client):
     for url in credentials.CONTEXT_FILES:
         assert "@context" in credentials.context_document(url)

@@ -30,3 +30,28 @@ def test_demo_issues_seoul_2016_certificates_but_leaves_dev_hanoi_to_the_trainer
     trainer = User.objects.get(email="trainer@wego.example")
     certificate = certificate_issue(enrolment=hanoi, actor=trainer)
     assert certificate.holder_email == "dev.hanoi@wego.example"
+
+
+def test_demo_smart_cities_webinar_has_attendance_certificates(demo, client):
+    from certificates.demo import DEMO_WEBINAR_SLUG
+
+    certificates = Certificate.objects.filter(webinar__slug=DEMO_WEBINAR_SLUG)
+    holders = set(certificates.values_list("user__email", flat=True))
+    assert holders == {
+        "dev.hanoi@wego.example",
+        "official.nairobi@wego.example",
+        "dev.ulaanbaatar@wego.example",
+        "dev.tashkent@wego.example",
+    }
+    webinar = certificates.first().webinar
+    assert webinar.series.name == "Smart Cities"
+    assert webinar.is_past
+
+    admin = User.objects.get(email="admin@wego.example")
+    client.force_login(admin)
+    page = client.get(f"/certificates/webinars/{webinar.pk}/issue/").content.decode()
+    assert "attended 18 minutes; the certificate needs at least 45." in page
+
+    codes = sorted(certificates.values_list("code", flat=True))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert sorted(certificates.values_list("code", flat=True)) == codes
