@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     inline_serializer,
 )
@@ -14,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lms.api import ErrorSerializer
+from lms.api import error_responses, ok_example, request_example
 from lms.errors import DomainError, NotFound
 
 from . import services
@@ -30,6 +29,56 @@ from .selectors import (
     webinar_can_view,
     webinar_office,
     webinars_public,
+)
+
+# --- OpenAPI examples (realistic: the demo's Eurasia office webinar) -----------
+
+WEBINAR_EXAMPLE = {
+    "id": 57,
+    "slug": "open-data-for-public-utilities",
+    "title": "Open data for public utilities and healthcare",
+    "office": "eurasia-ulyanovsk",
+    "starts_at": "2026-11-24T09:00:00Z",
+    "ends_at": "2026-11-24T10:30:00Z",
+    "is_live": False,
+    "url": "https://learning.wego.example/offices/eurasia-ulyanovsk/"
+    "open-data-for-public-utilities/",
+}
+QUESTION_EXAMPLE = {
+    "id": 812,
+    "text": "Which datasets did Ulyanovsk publish first, and in what format?",
+    "author": {
+        "id": 311,
+        "name": "Lan Nguyen",
+        "organisation": "Hanoi People's Committee",
+    },
+    "anonymous": False,
+    "votes": 14,
+    "voted_by_me": True,
+    "status": "visible",
+    "pinned": False,
+    "answered": False,
+    "answer_text": "",
+    "created_at": "2026-11-24T09:21:07.412000+00:00",
+}
+ANONYMOUS_QUESTION_EXAMPLE = dict(
+    QUESTION_EXAMPLE,
+    id=813,
+    text="How do you keep hospital waiting-time data anonymous?",
+    author=None,
+    anonymous=True,
+    votes=3,
+    voted_by_me=False,
+)
+NOT_FOUND = {404: [("webinar_not_found", "No such webinar.")]}
+QUESTION_NOT_FOUND = {404: [("question_not_found", "No such question.")]}
+NOT_REGISTERED = (
+    "not_registered",
+    "Register for this webinar to ask and vote.",
+)
+RATE_LIMITED = (
+    "rate_limited",
+    "You can ask one question every 10 seconds. Please wait a moment.",
 )
 
 
@@ -117,12 +166,61 @@ class WebinarList(generics.ListAPIView):
     def get_queryset(self):
         return webinars_public()
 
+    @extend_schema(
+        responses={
+            200: WebinarSerializer(many=True),
+            **error_responses(404, codes={404: [("not_found", "Invalid page.")]}),
+        },
+        examples=[
+            ok_example(
+                "One page of webinars (items; the page wrapper is added)",
+                [WEBINAR_EXAMPLE],
+            )
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
 
 class WebinarDetail(generics.RetrieveAPIView):
+    """One webinar the caller may read."""
+
     serializer_class = WebinarSerializer
+
+    @extend_schema(
+        responses={200: WebinarSerializer, **error_responses(404, codes=NOT_FOUND)},
+        examples=[
+            ok_example("Upcoming webinar", WEBINAR_EXAMPLE),
+            ok_example(
+                "Live now",
+                dict(
+                    WEBINAR_EXAMPLE,
+                    id=58,
+                    slug="digital-services-live-qa",
+                    title="Digital services: live Q&A",
+                    office="secretariat-seoul",
+                    is_live=True,
+                    url="https://learning.wego.example/offices/secretariat-seoul/"
+                    "digital-services-live-qa/",
+                ),
+            ),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_object(self):
         return _webinar(self.request, self.kwargs["pk"])
+
+
+REGISTRATION = inline_serializer(
+    "Registration",
+    {
+        "id": serializers.IntegerField(),
+        "webinar": serializers.IntegerField(),
+        "created_at": serializers.DateTimeField(),
+    },
+)
 
 
 class RegistrationCreate(APIView):
@@ -131,18 +229,41 @@ class RegistrationCreate(APIView):
     @extend_schema(
         request=None,
         responses={
-            201: inline_serializer(
-                "Registration",
-                {
-                    "id": serializers.IntegerField(),
-                    "webinar": serializers.IntegerField(),
-                    "created_at": serializers.DateTimeField(),
+            201: REGISTRATION,
+            200: REGISTRATION,
+            **error_responses(
+                401,
+                403,
+                404,
+                409,
+                codes={
+                    401: [("not_authenticated", "Sign in to register.")],
+                    403: [("ineligible", "You cannot register for this webinar yet.")],
+                    404: NOT_FOUND[404],
+                    409: [("webinar_over", "This webinar is over.")],
                 },
             ),
-            200: OpenApiResponse(description="Already registered (same body)."),
-            401: OpenApiResponse(ErrorSerializer),
-            404: OpenApiResponse(ErrorSerializer),
         },
+        examples=[
+            ok_example(
+                "Registered",
+                {
+                    "id": 1907,
+                    "webinar": 57,
+                    "created_at": "2026-11-20T14:03:51.120000Z",
+                },
+                201,
+            ),
+            ok_example(
+                "Already registered",
+                {
+                    "id": 1907,
+                    "webinar": 57,
+                    "created_at": "2026-11-20T14:03:51.120000Z",
+                },
+                200,
+            ),
+        ],
     )
     def post(self, request, pk):
         webinar = _webinar(request, pk)
@@ -176,8 +297,41 @@ class QuestionListCreate(APIView):
                     "attendees": serializers.IntegerField(required=False),
                 },
             ),
-            404: OpenApiResponse(ErrorSerializer),
+            **error_responses(
+                400,
+                404,
+                codes={400: [("invalid", "since must be an event id.")], **NOT_FOUND},
+            ),
         },
+        examples=[
+            ok_example(
+                "Snapshot",
+                {
+                    "questions": [QUESTION_EXAMPLE, ANONYMOUS_QUESTION_EXAMPLE],
+                    "polls": [],
+                    "last_event_id": 1093,
+                    "attendees": 212,
+                },
+            ),
+            ok_example(
+                "Events after ?since=1091",
+                {
+                    "events": [
+                        {
+                            "type": "question.created",
+                            "question": ANONYMOUS_QUESTION_EXAMPLE,
+                            "event_id": 1092,
+                        },
+                        {
+                            "type": "question.updated",
+                            "question": QUESTION_EXAMPLE,
+                            "event_id": 1093,
+                        },
+                    ],
+                    "last_event_id": 1093,
+                },
+            ),
+        ],
     )
     def get(self, request, pk):
         webinar = _webinar(request, pk)
@@ -203,11 +357,49 @@ class QuestionListCreate(APIView):
         request=AskSerializer,
         responses={
             201: QuestionSerializer,
-            400: OpenApiResponse(ErrorSerializer),
-            403: OpenApiResponse(ErrorSerializer),
-            409: OpenApiResponse(ErrorSerializer),
-            429: OpenApiResponse(ErrorSerializer),
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                429,
+                codes={
+                    400: [
+                        ("empty_question", "The question is empty."),
+                        (
+                            "question_too_long",
+                            "A question has at most 500 characters.",
+                        ),
+                    ],
+                    401: [("not_authenticated", "Sign in to take part in the Q&A.")],
+                    403: [NOT_REGISTERED],
+                    **NOT_FOUND,
+                    409: [("asking_closed", "Asking is closed for now.")],
+                    429: [RATE_LIMITED],
+                },
+            ),
         },
+        examples=[
+            request_example(
+                "Ask",
+                {
+                    "text": "Which datasets did Ulyanovsk publish first, "
+                    "and in what format?",
+                    "anonymous": False,
+                },
+            ),
+            request_example(
+                "Ask anonymously",
+                {
+                    "text": "How do you keep hospital waiting-time data anonymous?",
+                    "anonymous": True,
+                },
+            ),
+            ok_example(
+                "Asked", dict(QUESTION_EXAMPLE, votes=0, voted_by_me=False), 201
+            ),
+        ],
     )
     def post(self, request, pk):
         webinar = _webinar(request, pk)
@@ -234,9 +426,25 @@ class QuestionVote(APIView):
         request=None,
         responses={
             200: QuestionSerializer,
-            403: OpenApiResponse(ErrorSerializer),
-            404: OpenApiResponse(ErrorSerializer),
+            **error_responses(
+                401,
+                403,
+                404,
+                429,
+                codes={
+                    401: [("not_authenticated", "Sign in to take part in the Q&A.")],
+                    403: [NOT_REGISTERED],
+                    **QUESTION_NOT_FOUND,
+                    429: [
+                        (
+                            "rate_limited",
+                            "Too many votes at once. Please wait a few seconds.",
+                        )
+                    ],
+                },
+            ),
         },
+        examples=[ok_example("Upvoted", QUESTION_EXAMPLE)],
     )
     def post(self, request, pk):
         webinar = _question_webinar(request, pk)
@@ -249,9 +457,29 @@ class QuestionVote(APIView):
         request=None,
         responses={
             200: QuestionSerializer,
-            403: OpenApiResponse(ErrorSerializer),
-            404: OpenApiResponse(ErrorSerializer),
+            **error_responses(
+                401,
+                403,
+                404,
+                429,
+                codes={
+                    401: [("not_authenticated", "Sign in to take part in the Q&A.")],
+                    403: [NOT_REGISTERED],
+                    **QUESTION_NOT_FOUND,
+                    429: [
+                        (
+                            "rate_limited",
+                            "Too many votes at once. Please wait a few seconds.",
+                        )
+                    ],
+                },
+            ),
         },
+        examples=[
+            ok_example(
+                "Upvote removed", dict(QUESTION_EXAMPLE, votes=13, voted_by_me=False)
+            )
+        ],
     )
     def delete(self, request, pk):
         webinar = _question_webinar(request, pk)
@@ -266,10 +494,47 @@ class QuestionModerate(APIView):
         request=ModerateSerializer,
         responses={
             200: QuestionSerializer,
-            400: OpenApiResponse(ErrorSerializer),
-            403: OpenApiResponse(ErrorSerializer),
-            404: OpenApiResponse(ErrorSerializer),
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                codes={
+                    400: [
+                        ("invalid", "The request is not valid; see 'errors'."),
+                        ("answer_too_long", "The written answer is too long."),
+                    ],
+                    401: [("not_authenticated", "Sign in first.")],
+                    403: [
+                        (
+                            "not_moderator",
+                            "Only the webinar's moderators can do that.",
+                        )
+                    ],
+                    **QUESTION_NOT_FOUND,
+                },
+            ),
         },
+        examples=[
+            request_example("Pin", {"action": "pin"}),
+            request_example(
+                "Answer in writing",
+                {
+                    "action": "answer",
+                    "answer_text": "CSV and JSON through the city's open data "
+                    "portal, water tariffs first.",
+                },
+            ),
+            ok_example(
+                "Answered",
+                dict(
+                    QUESTION_EXAMPLE,
+                    answered=True,
+                    answer_text="CSV and JSON through the city's open data "
+                    "portal, water tariffs first.",
+                ),
+            ),
+        ],
     )
     def post(self, request, pk):
         webinar = _question_webinar(request, pk)

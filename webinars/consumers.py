@@ -3,6 +3,8 @@
 import asyncio
 import json
 import logging
+import random
+import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -13,7 +15,7 @@ from lms.errors import DomainError
 
 from . import services
 from .models import WebinarPage
-from .realtime import room_group
+from .realtime import room_group, user_group
 from .selectors import (
     qa_events_since,
     qa_snapshot,
@@ -26,13 +28,45 @@ logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
 HEARTBEAT_SECONDS = 60
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
+# Without a push, a socket re-checks its session and access this often (and
+# before handling a message when its last check is older): revocation that
+# sent no signal still closes it within ~40 s.
+RECHECK_SECONDS = 30
+RECHECK_JITTER_SECONDS = 10
+CLOSE_UNAUTHENTICATED = services.CLOSE_SIGNED_OUT
+CLOSE_FORBIDDEN = services.CLOSE_NO_ACCESS
+CLOSE_NOT_FOUND = services.CLOSE_NOT_FOUND
 
 
 def _error(code: str, message: str) -> str:
     return json.dumps({"type": "error", "code": code, "message": str(message)})
+
+
+def _revoked_message(code: int) -> str:
+    if code == CLOSE_UNAUTHENTICATED:
+        return _error("session_ended", _("You have been signed out. Sign in again."))
+    return _error("access_revoked", _("You no longer have access to this Q&A."))
+
+
+def _token_from_scope(scope) -> str | None:
+    from lms.authentication import token_from_header
+
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            return token_from_header(value.decode("latin-1"))
+    return None
+
+
+def _credentials(scope, user) -> tuple[str | None, str | None]:
+    """What opened this socket: its session key, else its API token key."""
+    session = scope.get("session")
+    if session is not None:
+        try:
+            if session.get("_auth_user_id") == str(user.pk):
+                return session.session_key, None
+        except Exception:  # an unreadable session is no session
+            logger.warning("Q&A socket: session unreadable", exc_info=True)
+    return None, _token_from_scope(scope)
 
 
 @database_sync_to_async
@@ -58,11 +92,19 @@ class QAConsumer(AsyncWebsocketConsumer):
     moderator role — the services check both. A bad message gets an ``error``
     frame and the socket stays open. Room events arrive pre-encoded from
     ``realtime``; this consumer only picks the variant for its viewer.
+
+    Revocation: every socket also joins its person's group (``user.<id>``).
+    Logging out closes the sockets of that session, deactivation all of them
+    (4401); a removed registration, group or token makes them re-check and
+    close if access is gone (4401 or 4403). Each socket also re-checks every
+    30–40 s and before a message when its last check is older than 30 s, so
+    a change that sent no signal closes it within a minute all the same.
     """
 
     webinar = None
     presence_id = None
-    heartbeat_task = None
+    watch_task = None
+    revoked_code = None
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -81,14 +123,20 @@ class QAConsumer(AsyncWebsocketConsumer):
         self.moderator = moderator
         self.my_votes = voted
         self.group = room_group(webinar.pk)
-        # Join before reading state, so nothing falls between the two.
+        self.session_key, self.token_key = await database_sync_to_async(_credentials)(
+            self.scope, self.user
+        )
+        self.checked_at = time.monotonic()
+        # Join before reading state, so nothing falls between the two; the
+        # user's group carries revocation (log-out, deactivation, access).
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
         await self.accept()
         await self.send_initial_state()
         self.presence_id = await self.call(services.presence_join, user=self.user)
         if self.presence_id is not None:
             self.presence_id = self.presence_id.pk
-            self.heartbeat_task = asyncio.ensure_future(self.heartbeat())
+        self.watch_task = asyncio.ensure_future(self.watch())
 
     async def send_initial_state(self):
         since = None
@@ -111,18 +159,78 @@ class QAConsumer(AsyncWebsocketConsumer):
         )
         await self.send(text_data=json.dumps(snapshot))
 
-    async def heartbeat(self):
-        while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-            await database_sync_to_async(services.presence_heartbeat)(
-                presence_id=self.presence_id
+    async def watch(self):
+        """Presence heartbeats, and the periodic re-check of session and access."""
+        beat_at = time.monotonic()
+        while self.revoked_code is None:
+            await asyncio.sleep(
+                RECHECK_SECONDS + random.uniform(0, RECHECK_JITTER_SECONDS)  # noqa: S311
             )
+            try:
+                if time.monotonic() - self.checked_at >= RECHECK_SECONDS:
+                    if not await self.recheck():
+                        return
+                if (
+                    self.presence_id is not None
+                    and time.monotonic() - beat_at >= HEARTBEAT_SECONDS
+                ):
+                    beat_at = time.monotonic()
+                    await database_sync_to_async(services.presence_heartbeat)(
+                        presence_id=self.presence_id
+                    )
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a failed check is retried at the next tick
+                logger.exception("Q&A socket watch failed")
+
+    async def recheck(self) -> bool:
+        """Re-validate this socket now; close it (and return False) if revoked."""
+        code = await database_sync_to_async(services.socket_access_check)(
+            webinar_id=self.webinar.pk,
+            user_id=self.user.pk,
+            session_key=self.session_key,
+            token_key=self.token_key,
+            attendee=self.presence_id is not None and not self.moderator,
+        )
+        self.checked_at = time.monotonic()
+        if code is not None:
+            await self.revoke(code)
+            return False
+        return True
+
+    async def revoke(self, code: int) -> None:
+        """Refuse everything from now on and close with ``code``."""
+        if self.revoked_code is not None:
+            return
+        self.revoked_code = code
+        await self.send(text_data=_revoked_message(code))
+        await self.close(code=code)
+
+    async def session_revoked(self, message):
+        """Push from ``services.sockets_revoke``: log-out or deactivation."""
+        session = message.get("session")
+        if session is not None and session != services.session_fingerprint(
+            self.session_key
+        ):
+            return  # another session (device) of the same person logged out
+        await self.revoke(CLOSE_UNAUTHENTICATED)
+
+    async def access_recheck(self, message):
+        """Push from ``services.sockets_recheck``: access may have changed."""
+        webinar_id = message.get("webinar")
+        if webinar_id is not None and webinar_id != self.webinar.pk:
+            return
+        if self.revoked_code is None:
+            await self.recheck()
 
     async def disconnect(self, code):
-        if self.heartbeat_task is not None:
-            self.heartbeat_task.cancel()
+        if self.watch_task is not None:
+            self.watch_task.cancel()
         if self.webinar is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(
+                user_group(self.user.pk), self.channel_name
+            )
         if self.presence_id is not None:
             await database_sync_to_async(services.presence_leave)(
                 presence_id=self.presence_id
@@ -132,6 +240,15 @@ class QAConsumer(AsyncWebsocketConsumer):
         return await database_sync_to_async(service)(webinar=self.webinar, **kwargs)
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.revoked_code is None and (
+            time.monotonic() - self.checked_at >= RECHECK_SECONDS
+        ):
+            await self.recheck()
+        if self.revoked_code is not None:
+            # Revoked: nothing more is handled, whatever is still in flight.
+            await self.send(text_data=_revoked_message(self.revoked_code))
+            await self.close(code=self.revoked_code)
+            return
         if bytes_data is not None or text_data is None:
             await self.send(text_data=_error("invalid_message", _("Send JSON text.")))
             return
@@ -220,6 +337,8 @@ class QAConsumer(AsyncWebsocketConsumer):
 
     async def qa_frames(self, message):
         """Room events, already encoded: send this viewer's variant of each."""
+        if self.revoked_code is not None:
+            return
         me = self.user.pk
         prefix = "mod" if self.moderator else "pub"
         for item in message["items"]:

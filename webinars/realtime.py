@@ -35,6 +35,11 @@ def room_group(webinar_id: int) -> str:
     return f"webinar.{webinar_id}.qa"
 
 
+def user_group(user_id: int) -> str:
+    """Every Q&A socket of one person, whatever the webinar (for revocation)."""
+    return f"user.{user_id}"
+
+
 def _dumps(message: dict | None) -> str | None:
     if message is None:
         return None
@@ -138,3 +143,29 @@ def broadcast(webinar_id: int, item: dict, *, coalesce_key=None) -> None:
         else ("event", item["event_id"], id(item))
     )
     loop.call_soon_threadsafe(_enqueue, webinar_id, key, item, coalesce_key is not None)
+
+
+async def _user_send(user_id: int, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(user_group(user_id), message)
+    except Exception:  # A broken layer must not break a log-out; sockets re-check.
+        logger.exception("Q&A revocation push failed for user %s", user_id)
+
+
+def notify_user_sockets(user_id: int, message: dict) -> None:
+    """Push a control message to every open Q&A socket of one person.
+
+    Used by the revocation signals (``webinars.signals``). Like ``broadcast``,
+    it never blocks the server's event loop; elsewhere it sends at once. A
+    lost push is covered by each socket's periodic re-check.
+    """
+    loop = _main_loop()
+    if loop is None:
+        async_to_sync(_user_send)(user_id, message)
+        return
+    loop.call_soon_threadsafe(
+        lambda: asyncio.ensure_future(_user_send(user_id, message))
+    )

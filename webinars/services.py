@@ -6,8 +6,14 @@ functions, so a rule exists once. Each change to the Q&A is stored as a
 and broadcast only after commit.
 """
 
+import hashlib
 import time
+from importlib import import_module
+from types import SimpleNamespace
 
+from django.conf import settings
+from django.contrib.auth import get_user as session_user
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -525,3 +531,96 @@ def presence_report_attendance(*, webinar: WebinarPage, user) -> None:
         user=user,
         minutes=presence_minutes(webinar=webinar, user=user),
     )
+
+
+# --- revocation of open sockets (RELIABILITY 38) --------------------------------
+
+# Close codes of the Q&A socket (documented in the README's webinars section).
+CLOSE_SIGNED_OUT = 4401  # not signed in, or the session/token/account ended
+CLOSE_NO_ACCESS = 4403  # may not read this webinar (any more)
+CLOSE_NOT_FOUND = 4404
+
+
+def session_fingerprint(session_key: str | None) -> str | None:
+    """Names a session in control messages without carrying its key."""
+    if not session_key:
+        return None
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def _session_still_valid(session_key: str, user_id: int) -> bool:
+    """The session exists and still signs in this user (password unchanged)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    user = session_user(SimpleNamespace(session=store))
+    return bool(user.is_authenticated and user.pk == user_id)
+
+
+def socket_access_check(
+    *,
+    webinar_id: int,
+    user_id: int,
+    session_key: str | None,
+    token_key: str | None,
+    attendee: bool,
+) -> int | None:
+    """Whether an open Q&A socket may go on: None, or the code to close it with.
+
+    Re-runs what the handshake decided: the account is active, the session
+    (or API token) that opened the socket is still valid — not logged out, not
+    invalidated by a password change — and the person may still read the
+    webinar. A socket opened as a registered attendee also needs the
+    registration still (or the moderator role).
+    """
+    from lms.services import api_token_user
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return CLOSE_SIGNED_OUT
+    if session_key is not None:
+        if not _session_still_valid(session_key, user_id):
+            return CLOSE_SIGNED_OUT
+    elif token_key is not None:
+        token_user = api_token_user(token_key)
+        if token_user is None or token_user.pk != user_id:
+            return CLOSE_SIGNED_OUT
+    else:
+        return CLOSE_SIGNED_OUT
+    webinar = WebinarPage.objects.filter(pk=webinar_id).first()
+    if webinar is None:
+        return CLOSE_NOT_FOUND
+    if not webinar_can_view(webinar=webinar, user=user):
+        return CLOSE_NO_ACCESS
+    if (
+        attendee
+        and not user_is_registered(webinar=webinar, user=user)
+        and not user_can_moderate(webinar=webinar, user=user)
+    ):
+        return CLOSE_NO_ACCESS
+    return None
+
+
+def sockets_revoke(
+    *, user_id: int, reason: str, session_key: str | None = None
+) -> None:
+    """Close a person's open Q&A sockets now (log-out, deactivation).
+
+    With ``session_key``, only the sockets opened by that session (logging
+    out on one device leaves the others open). Sent after commit.
+    """
+    message = {
+        "type": "session.revoked",
+        "reason": reason,
+        "session": session_fingerprint(session_key),
+    }
+    transaction.on_commit(lambda: realtime.notify_user_sockets(user_id, message))
+
+
+def sockets_recheck(*, user_id: int, webinar_id: int | None = None) -> None:
+    """Ask a person's open Q&A sockets to re-check their access now.
+
+    For changes that may or may not end access (a registration removed, a
+    group membership or a token gone, a password changed): each socket runs
+    ``socket_access_check`` and closes itself only if it fails.
+    """
+    message = {"type": "access.recheck", "webinar": webinar_id}
+    transaction.on_commit(lambda: realtime.notify_user_sockets(user_id, message))
