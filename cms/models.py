@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -96,24 +98,51 @@ class HomePage(Page):
             return fallback.specific.route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import news_latest
+        """Everything below the header is the same for every visitor.
+
+        It is rendered once per language and content generation and cached
+        (``cms.services.fragment_get_or_build``), so a signed-in visitor costs
+        a handful of queries however many programmes, webinars and news there
+        are. ``home_sections`` hooks must therefore not depend on the visitor.
+        """
+        from .services import fragment_get_or_build
 
         context = super().get_context(request, *args, **kwargs)
-        context["offices"] = (
+        context["content_html"] = mark_safe(  # noqa: S308 - our own rendered template
+            fragment_get_or_build(
+                "home",
+                (request.get_host(), self.pk),
+                lambda: render_to_string(
+                    "cms/includes/home_content.html",
+                    self.listing_context(request),
+                    request=request,
+                ),
+                request=request,
+            )
+        )
+        return context
+
+    def listing_context(self, request) -> dict:
+        from .selectors import news_latest
+
+        offices = (
             RegionalOfficePage.objects.live()
             .public()
             .filter(locale_id=Locale.get_default().id)
             .order_by("path")
         )
-        context["latest_news"] = news_latest(
-            featured=self.featured_news, limit=self.news_count
-        )
-        context["home_sections"] = [
-            section
-            for fn in hooks.get_hooks("home_sections")
-            if (section := fn(request, self)) is not None
-        ]
-        return context
+        return {
+            "page": self,
+            "offices": offices,
+            "latest_news": news_latest(
+                featured=self.featured_news, limit=self.news_count
+            ),
+            "home_sections": [
+                section
+                for fn in hooks.get_hooks("home_sections")
+                if (section := fn(request, self)) is not None
+            ],
+        }
 
 
 class OfficeIndexPage(Page):
@@ -342,35 +371,63 @@ class NewsIndexPage(Page):
         verbose_name = _("news index")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import news_filter_options, news_list
+        """The listing is the same for every visitor: cached per filters and
+        page number (see ``HomePage.get_context``); "not found" listings are
+        rendered every time and never stored."""
+        from .services import fragment_get_or_build
 
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "")[:100]
         office_slug = request.GET.get("office", "")[:100]
+        number = request.GET.get("page", "1")[:20]
+        not_found = {}
+
+        def build():
+            listing = self.listing_context(
+                tag=tag, office_slug=office_slug, number=number
+            )
+            html = render_to_string(
+                "cms/includes/news_index_content.html", listing, request=request
+            )
+            if listing["bad_page"] or listing["filters"].unknown:
+                not_found["html"] = html
+                return None
+            return html
+
+        html = fragment_get_or_build(
+            "news-index",
+            (request.get_host(), self.pk, tag, office_slug, number),
+            build,
+            request=request,
+        )
+        context["not_found"] = html is None
+        context["content_html"] = mark_safe(  # noqa: S308 - our own rendered template
+            not_found["html"] if html is None else html
+        )
+        return context
+
+    def listing_context(self, *, tag: str, office_slug: str, number: str) -> dict:
+        from .selectors import news_filter_options, news_list
+
         listing = news_list(index=self, tag=tag, office_slug=office_slug)
         paginator = Paginator(listing.pages, NEWS_PER_PAGE)
         try:
-            page_obj = paginator.page(request.GET.get("page", 1))
+            page_obj = paginator.page(number)
         except (EmptyPage, PageNotAnInteger):
             page_obj = None
-        context.update(
-            {
-                "news": page_obj.object_list if page_obj else [],
-                "page_obj": page_obj,
-                "filters": listing,
-                "filter_options": news_filter_options(index=self),
-                "bad_page": page_obj is None,
-            }
-        )
-        return context
+        return {
+            "page": self,
+            "news": page_obj.object_list if page_obj else [],
+            "page_obj": page_obj,
+            "filters": listing,
+            "filter_options": news_filter_options(index=self),
+            "bad_page": page_obj is None,
+        }
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         # An unknown page number or filter value is "not found", styled.
-        if (
-            response.context_data.get("bad_page")
-            or response.context_data["filters"].unknown
-        ):
+        if response.context_data.get("not_found"):
             response.status_code = 404
         return response
 
@@ -480,8 +537,29 @@ class NewsPage(Page):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        """The article and its related news are the same for every visitor:
+        cached (see ``HomePage.get_context``), previews excepted."""
         from .selectors import news_related
+        from .services import fragment_get_or_build
+
+        def build():
+            context = {"page": self, "related_news": news_related(page=self, limit=3)}
+            return {
+                "content": render_to_string(
+                    "cms/includes/news_page_content.html", context, request=request
+                ),
+                "meta": render_to_string(
+                    "cms/includes/news_page_meta.html", context, request=request
+                ),
+            }
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_news"] = news_related(page=self, limit=3)
+        parts = fragment_get_or_build(
+            "news-page",
+            (request.scheme, request.get_host(), self.pk),
+            build,
+            request=request,
+        )
+        context["content_html"] = mark_safe(parts["content"])  # noqa: S308
+        context["meta_html"] = mark_safe(parts["meta"])  # noqa: S308
         return context

@@ -180,7 +180,39 @@ def page_search(*, query: str, kind: str = "") -> list[Page]:
         .filter(content_type__in=content_types)
         .select_related("content_type")
     )
-    ids = [page.pk for page in pages.search(query, operator="and")[:50]]
+    ids = [page.pk for page in pages.search(query, operator="and")[:100]]
+    ids = _in_active_locale(ids)[:50]
     # One query per page type, then back into relevance order.
     specific = {p.pk: p for p in Page.objects.filter(pk__in=ids).specific()}
     return [specific[pk] for pk in ids if pk in specific]
+
+
+def _in_active_locale(ids: list[int]) -> list[int]:
+    """Search hits as the visitor's language shows them, in relevance order.
+
+    A hit in any language stands for its page: shown in the active locale's
+    live translation when there is one, else in English (the default locale),
+    the same fallback page routing uses; each page appears once.
+    """
+    active, default = Locale.get_active(), Locale.get_default()
+    hits = dict(Page.objects.filter(pk__in=ids).values_list("pk", "translation_key"))
+    versions = {
+        (key, locale_id): pk
+        for pk, key, locale_id in Page.objects.live()
+        .public()
+        .filter(
+            translation_key__in=set(hits.values()),
+            locale_id__in={active.id, default.id},
+        )
+        .values_list("pk", "translation_key", "locale_id")
+    }
+    chosen, seen = [], set()
+    for pk in ids:
+        key = hits.get(pk)
+        if key is None or key in seen:
+            continue
+        target = versions.get((key, active.id)) or versions.get((key, default.id))
+        if target is not None:
+            seen.add(key)
+            chosen.append(target)
+    return chosen

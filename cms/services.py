@@ -13,9 +13,15 @@ Publishing policy (who may publish what):
   workflow is removed from the subtrees and ``publish_page`` is granted.
 """
 
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import (
     GroupApprovalTask,
@@ -148,3 +154,45 @@ def page_cache_purge() -> None:
         cache.incr(PAGE_CACHE_GENERATION_KEY)
     except ValueError:
         cache.set(PAGE_CACHE_GENERATION_KEY, 2, timeout=None)
+
+
+# --- Shared fragments of signed-in pages ----------------------------------------
+# Signed-in visitors bypass the anonymous full-page cache, but most of what they
+# see (programme cards, webinars, news, offices) is the same for everyone. Those
+# parts are rendered once per language and cached under a key that includes the
+# page-cache generation, so whatever purges anonymous pages (publishing,
+# unpublishing, moving, deleting a page, another app's listing change) makes
+# every fragment unreachable at the same moment. Entries live at most
+# ``PAGE_CACHE_SECONDS``, which bounds time-dependent staleness (a webinar going
+# live) exactly as for anonymous pages. Fragments must never contain anything
+# that depends on the visitor (their name, their enrolments, a CSRF token).
+
+FRAGMENT_KEY_PREFIX = "cms:frag"
+
+
+def fragment_key(name: str, *parts) -> str:
+    """The cache key of fragment ``name`` for ``parts`` in the active language."""
+    raw = "|".join(str(part) for part in (get_language() or "", *parts))
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{FRAGMENT_KEY_PREFIX}:{page_cache_generation()}:{name}:{digest}"
+
+
+def fragment_get_or_build(
+    name: str, parts: tuple, build: Callable[[], Any], *, request=None
+) -> Any:
+    """The cached value of fragment ``name``/``parts``, built by ``build`` if absent.
+
+    ``build`` returns something picklable (rendered HTML, or a small dict of
+    HTML and flags). ``None`` from ``build`` is returned but not stored, so a
+    caller can refuse to cache e.g. a "not found" listing. Previews of drafts
+    are always built fresh and never stored.
+    """
+    if request is not None and getattr(request, "is_preview", False):
+        return build()
+    key = fragment_key(name, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(key, value, getattr(settings, "PAGE_CACHE_SECONDS", 60))
+    return value

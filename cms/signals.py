@@ -1,7 +1,7 @@
 """Wagtail signals that keep the page cache and office policies current."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
@@ -18,6 +18,11 @@ def _purge_on_page_delete(sender, instance, **kwargs) -> None:
         _purge_after_commit()
 
 
+def _purge_on_site_change(sender, instance, **kwargs) -> None:
+    """Sites and site settings are cached with the pages (names, root pages)."""
+    _purge_after_commit()
+
+
 def _apply_office_policy(sender, instance, **kwargs) -> None:
     from .models import RegionalOfficePage
     from .services import office_publishing_policy_apply
@@ -32,3 +37,14 @@ def connect() -> None:
     post_page_move.connect(_purge_after_commit, dispatch_uid="cms-purge-moved")
     post_delete.connect(_purge_on_page_delete, dispatch_uid="cms-purge-deleted")
     page_published.connect(_apply_office_policy, dispatch_uid="cms-office-policy")
+    from wagtail.models import Site
+
+    from .models import SiteSettings
+
+    for model in (Site, SiteSettings):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _purge_on_site_change,
+                sender=model,
+                dispatch_uid=f"cms-purge-{model._meta.label_lower}-{signal is post_save}",
+            )

@@ -8,5 +8,4 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("news/feed/", NewsFeed(), name="news_feed"),
-    path("search/", views.search, name="search"),
 ]

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
+from wagtail.models import Locale
 
 from .selectors import SEARCH_MAX_QUERY, SEARCH_TYPES, page_search
 
@@ -24,9 +26,32 @@ def robots_txt(request):
         "Disallow: /api/",
         "Disallow: /calendar/",
         "Disallow: /search/",
+        *(
+            f"Disallow: /{code}/search/"
+            for code, _name in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE
+        ),
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def _url_in_active_language(page, request, default_locale_id: int) -> tuple[str, str]:
+    """A result's link and, for an English fallback, its ``hreflang``.
+
+    A fallback keeps the visitor's language: ``/ko`` + its path is served by
+    the English page inside the Korean interface (``HomePage.route``).
+    """
+    url = page.get_url(request=request) or ""
+    language = get_language()
+    if (
+        url.startswith("/")
+        and language
+        and language != settings.LANGUAGE_CODE
+        and page.locale_id == default_locale_id
+    ):
+        return f"/{language}{url}", settings.LANGUAGE_CODE
+    return url, ""
 
 
 def search(request):
@@ -50,14 +75,19 @@ def search(request):
         "programmepage": _("Programme"),
         "webinarpage": _("Webinar"),
     }
-    items = [
-        {
-            "page": page,
-            "type": type_labels.get(page._meta.model_name, _("Page")),
-            "summary": getattr(page, "summary", "") or page.search_description,
-        }
-        for page in results
-    ]
+    default_locale_id = Locale.get_default().id
+    items = []
+    for page in results:
+        url, hreflang = _url_in_active_language(page, request, default_locale_id)
+        items.append(
+            {
+                "page": page,
+                "url": url,
+                "hreflang": hreflang,
+                "type": type_labels.get(page._meta.model_name, _("Page")),
+                "summary": getattr(page, "summary", "") or page.search_description,
+            }
+        )
     response = render(
         request,
         "cms/search.html",

@@ -1,10 +1,26 @@
 """Template tags of the public site layout."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
+from django.utils.translation import get_language
 
 register = template.Library()
+
+
+def _translated_url(path: str, code: str) -> str:
+    """``translate_url`` resolves and reverses the path on every call (several
+    URL resolutions per language on every page view); its answer depends only
+    on the path, the active language (locale prefixes resolve in it) and the
+    URLconf, so it is remembered under those (nothing personal)."""
+    return _translated_url_cached(path, code, get_language(), get_urlconf())
+
+
+@lru_cache(maxsize=4096)
+def _translated_url_cached(path: str, code: str, active: str, urlconf) -> str:
+    return translate_url(path, code)
 
 
 @register.simple_tag(takes_context=True)
@@ -28,7 +44,7 @@ def language_links(context) -> list[dict]:
         {
             "code": code,
             "name": name,
-            "url": translate_url(path, code),
+            "url": _translated_url(path, code),
             "current": code == current,
         }
         for code, name in settings.LANGUAGES
@@ -65,3 +81,38 @@ def safe_url(value) -> str:
     ):
         return url
     return "#"
+
+
+def _may_access_admin(user) -> bool:
+    """Whether ``user`` holds Wagtail's ``access_admin``, directly or through a
+    group: one EXISTS query, where ``has_perm`` loads every permission the user
+    has (two queries) on each page view of every signed-in visitor."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    return (
+        Permission.objects.filter(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_userbar(context) -> str:
+    """Wagtail's user bar, asked for only when the visitor may use the admin.
+
+    Anonymous visitors and members without admin access get nothing without
+    Wagtail's permission lookups; everybody else gets ``{% wagtailuserbar %}``
+    exactly as before.
+    """
+    from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ""
+    if not user.is_superuser and not _may_access_admin(user):
+        return ""
+    return wagtailuserbar(context)
