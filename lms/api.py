@@ -1,16 +1,24 @@
 """REST plumbing shared by every app: one error shape, tokens, the schema hook."""
 
+import re
+
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
+from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 
 from .errors import DomainError
 from .services import api_token_create, api_token_revoke
@@ -31,6 +39,181 @@ _DRF_CODES = {
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """A 400: ``errors`` maps each invalid field to its messages (absent when
+    a rule, not a field, refused the request)."""
+
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class ThrottledErrorSerializer(ErrorSerializer):
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Seconds to wait; also in the Retry-After header."
+    )
+
+
+# --- OpenAPI: documented errors --------------------------------------------------
+# One reusable builder so every app documents its failures the same way:
+#
+#     from lms.api import error_responses, ok_example, request_example
+#
+#     @extend_schema(
+#         request=EnrolSerializer,
+#         responses={
+#             201: EnrolmentSerializer,
+#             **error_responses(
+#                 400, 401, 403, 404, 409,
+#                 codes={409: [("already_enrolled", "You are already enrolled.")]},
+#             ),
+#         },
+#         examples=[request_example("Enrol", {...}), ok_example("Enrolled", {...}, 201)],
+#     )
+#
+# 429 (throttling is global) is added to every operation by ``add_throttled``,
+# so listing it is optional.
+
+# Example (code, detail) pairs per status, matching what the handler answers.
+ERROR_EXAMPLES: dict[int, list[tuple[str, str]]] = {
+    400: [("invalid", "The request is not valid; see 'errors' for each field.")],
+    401: [("not_authenticated", "Authentication credentials were not provided.")],
+    403: [
+        (
+            "permission_denied",
+            "You do not have permission to perform this action.",
+        )
+    ],
+    404: [("not_found", "Not found.")],
+    405: [("method_not_allowed", 'Method "PATCH" not allowed.')],
+    409: [("conflict", "The request conflicts with the current state.")],
+    429: [("throttled", "Request was throttled. Expected available in 42 seconds.")],
+}
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "The request is not valid.",
+    401: "No or invalid credentials (session or `Authorization: Token <key>`).",
+    403: "Authenticated, but this role may not do this.",
+    404: "No such object, or not visible to the caller.",
+    405: "Method not allowed.",
+    409: "Conflicts with the current state (e.g. already done, full, closed).",
+    429: "Too many requests; retry after the number of seconds in `Retry-After`.",
+}
+
+_ERROR_SERIALIZERS = {400: ValidationErrorSerializer, 429: ThrottledErrorSerializer}
+
+
+def _error_example_value(status_code: int, code: str, detail: str) -> dict:
+    value = {"code": code, "detail": detail}
+    if status_code == 400 and code == "invalid":
+        value["errors"] = {"email": ["Enter a valid email address."]}
+    if status_code == 429:
+        value["retry_after"] = 42
+    return value
+
+
+def documented_error(status_code: int, *pairs: tuple[str, str], description=None):
+    """One documented error: the ``{"code", "detail"}`` shape with examples.
+
+    ``pairs`` are ``(code, detail)`` examples; without them the generic one
+    for the status is used.
+    """
+    pairs = pairs or tuple(ERROR_EXAMPLES.get(status_code, [("error", "Error.")]))
+    return OpenApiResponse(
+        _ERROR_SERIALIZERS.get(status_code, ErrorSerializer),
+        description=description or ERROR_DESCRIPTIONS.get(status_code, ""),
+        examples=[
+            OpenApiExample(
+                code,
+                value=_error_example_value(status_code, code, detail),
+                response_only=True,
+                status_codes=[str(status_code)],
+            )
+            for code, detail in pairs
+        ],
+    )
+
+
+def error_responses(
+    *statuses: int,
+    codes: dict[int, list[tuple[str, str]]] | None = None,
+    descriptions: dict[int, str] | None = None,
+) -> dict[int, OpenApiResponse]:
+    """``{status: OpenApiResponse}`` for ``extend_schema(responses={...})``.
+
+    ``codes`` gives an operation's own ``(code, detail)`` examples per status
+    (e.g. ``{409: [("programme_full", "The programme is full.")]}``);
+    ``descriptions`` overrides the generic description per status.
+    """
+    codes = codes or {}
+    descriptions = descriptions or {}
+    return {
+        s: documented_error(s, *codes.get(s, ()), description=descriptions.get(s))
+        for s in statuses
+    }
+
+
+def ok_example(summary: str, value, status_code: int = 200, **kwargs) -> OpenApiExample:
+    """A success response example for ``extend_schema(examples=[...])``."""
+    return OpenApiExample(
+        summary,
+        value=value,
+        response_only=True,
+        status_codes=[str(status_code)],
+        **kwargs,
+    )
+
+
+def request_example(summary: str, value, **kwargs) -> OpenApiExample:
+    """A request body example for ``extend_schema(examples=[...])``."""
+    return OpenApiExample(summary, value=value, request_only=True, **kwargs)
+
+
+def add_throttled(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation may answer 429
+    (per-user and per-address throttling apply to the whole API)."""
+    throttled = {
+        "description": ERROR_DESCRIPTIONS[429],
+        "headers": {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": "Seconds to wait before retrying.",
+            }
+        },
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/ThrottledError"},
+                "examples": {
+                    "Throttled": {
+                        "value": _error_example_value(429, *ERROR_EXAMPLES[429][0]),
+                        "summary": "Throttled",
+                    }
+                },
+            }
+        },
+    }
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "ThrottledError",
+        {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "detail": {"type": "string"},
+                "retry_after": {"type": "integer"},
+            },
+            "required": ["code", "detail"],
+        },
+    )
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            response = operation["responses"].setdefault("429", throttled)
+            response.setdefault("headers", throttled["headers"])
+    return result
 
 
 def error_response(exc: DomainError) -> Response:
@@ -93,7 +276,7 @@ class TokenView(APIView):
     """Exchange e-mail and password for a token for one device.
 
     Asking again for the same device name replaces that device's token;
-    ``DELETE`` with the token revokes it.
+    ``POST /api/v1/auth/token/revoke/`` revokes it.
     """
 
     authentication_classes: list = []
@@ -104,9 +287,24 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: inline_serializer("Token", {"token": serializers.CharField()}),
-            400: OpenApiResponse(ErrorSerializer),
-            401: OpenApiResponse(ErrorSerializer),
+            **error_responses(
+                400,
+                401,
+                codes={401: [("invalid_credentials", "E-mail or password is wrong.")]},
+                descriptions={401: "E-mail or password is wrong."},
+            ),
         },
+        examples=[
+            request_example(
+                "Laptop token",
+                {
+                    "email": "dev.hanoi@wego.example",
+                    "password": "correct horse battery staple",
+                    "name": "hanoi-city-portal",
+                },
+            ),
+            ok_example("Token", {"token": "3f9c2a7e5b1d4c8f9a0e6b2d7c1f4a8e5b3d9c0f"}),
+        ],
         auth=[],
     )
     def post(self, request):
@@ -139,11 +337,15 @@ class TokenRevokeView(APIView):
     @extend_schema(
         request=TokenRevokeSerializer,
         responses={
-            204: None,
-            400: OpenApiResponse(ErrorSerializer),
-            401: OpenApiResponse(ErrorSerializer),
-            404: OpenApiResponse(ErrorSerializer),
+            204: OpenApiResponse(description="The device's token no longer works."),
+            **error_responses(
+                400,
+                401,
+                404,
+                codes={404: [("not_found", "No token for that device.")]},
+            ),
         },
+        examples=[request_example("Revoke a device", {"name": "hanoi-city-portal"})],
     )
     def post(self, request):
         serializer = TokenRevokeSerializer(data=request.data)
@@ -152,3 +354,223 @@ class TokenRevokeView(APIView):
         if not api_token_revoke(user=request.user, name=name):
             raise exceptions.NotFound(_("No token for that device."))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Wagtail's read-only pages API (/api/v2/) -------------------------------------
+
+
+class PagesAPIViewSet(WagtailPagesAPIViewSet):
+    """Wagtail's pages API with the project's error shape and a safe search.
+
+    Wagtail answers its own errors as ``{"message": ...}``; here they become
+    ``{"code", "detail"}`` like every other API failure. Punctuation in
+    ``search`` is dropped as on the site's search page (full-text engines
+    treat it as syntax; an unbalanced quote must not be a server error).
+    """
+
+    def initial(self, request, *args, **kwargs):
+        if "search" in request.query_params:
+            query = request.query_params.copy()
+            words = re.sub(r"[^\w\s]", " ", query.get("search", "")[:200])
+            query["search"] = " ".join(words.split())
+            request._request.GET = query
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        data = response.data
+        if response.status_code >= 400 and isinstance(data, dict) and "message" in data:
+            response.data = {
+                "code": _DRF_CODES.get(response.status_code, "error"),
+                "detail": str(data["message"]),
+            }
+        return response
+
+
+def _pages_api_schema() -> dict:
+    """OpenAPI paths of ``/api/v2/pages/`` (Wagtail's API is not DRF-introspectable)."""
+    page_types = ["cms.NewsPage", "courses.ProgrammePage", "webinars.WebinarPage"]
+    page_types += ["cms.StandardPage", "cms.RegionalOfficePage"]
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    meta = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "detail_url": {"type": "string"},
+            "html_url": {"type": "string", "nullable": True},
+            "slug": {"type": "string"},
+            "first_published_at": {"type": "string", "nullable": True},
+            "locale": {"type": "string"},
+        },
+    }
+    item = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "meta": meta,
+            "title": {"type": "string"},
+        },
+        "additionalProperties": True,
+    }
+    news_item = {
+        "id": 18,
+        "meta": {
+            "type": "cms.NewsPage",
+            "detail_url": "https://learning.wego.example/api/v2/pages/18/",
+            "html_url": "https://learning.wego.example/news/secretariat-seoul/jeju-workshop-2016/",
+            "slug": "jeju-workshop-2016",
+            "first_published_at": "2016-06-02T09:00:00Z",
+            "locale": "en",
+        },
+        "title": "First Jeju Workshop on Smart City and e-Government",
+    }
+
+    def errors(*statuses, detail_404="Not found."):
+        out = {}
+        for status_code in statuses:
+            code, detail = ERROR_EXAMPLES[status_code][0]
+            if status_code == 400:
+                detail = (
+                    "query parameter is not an operation or a recognised field: colour"
+                )
+            if status_code == 404:
+                detail = detail_404
+            out[str(status_code)] = {
+                "description": ERROR_DESCRIPTIONS[status_code],
+                "content": {
+                    "application/json": {
+                        "schema": error_ref,
+                        "examples": {code: {"value": {"code": code, "detail": detail}}},
+                    }
+                },
+            }
+        return out
+
+    def param(name, schema, description):
+        return {
+            "name": name,
+            "in": "query",
+            "schema": schema,
+            "description": description,
+        }
+
+    listing = {
+        "operationId": "pages_list",
+        "tags": ["pages"],
+        "summary": "Live pages (news, programmes, webinars, offices)",
+        "description": (
+            "Wagtail's read-only pages API for partners that mirror content: "
+            "live, public pages only. Filter by `type`, choose `fields`, page "
+            "through with `limit`/`offset`."
+        ),
+        "security": [{}],
+        "parameters": [
+            param("type", {"type": "string", "enum": page_types}, "Page type."),
+            param(
+                "fields",
+                {"type": "string", "pattern": "^[a-z_]{1,30}(,[a-z_]{1,30}){0,4}$"},
+                "Comma-separated extra fields, e.g. `date,summary` (with `type`); "
+                "`_` drops the default fields, so no field of an item is guaranteed.",
+            ),
+            param(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 20, "default": 20},
+                "Items per page (at most 20).",
+            ),
+            param(
+                "offset",
+                {"type": "integer", "minimum": 0, "maximum": 100000},
+                "Items to skip.",
+            ),
+            param(
+                "search",
+                {"type": "string", "maxLength": 200},
+                "Words to search for.",
+            ),
+            param(
+                "locale",
+                {"type": "string", "enum": ["en", "ko", "ru", "es", "fr"]},
+                "Only pages in this language.",
+            ),
+        ],
+        "responses": {
+            "200": {
+                "description": "A page of items.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "meta": {
+                                    "type": "object",
+                                    "properties": {"total_count": {"type": "integer"}},
+                                    "required": ["total_count"],
+                                },
+                                "items": {"type": "array", "items": item},
+                            },
+                            "required": ["meta", "items"],
+                        },
+                        "examples": {
+                            "News": {
+                                "value": {
+                                    "meta": {"total_count": 1},
+                                    "items": [news_item],
+                                }
+                            }
+                        },
+                    }
+                },
+            },
+            **errors(400),
+        },
+    }
+    detail = {
+        "operationId": "pages_retrieve",
+        "tags": ["pages"],
+        "summary": "One live page with all its API fields",
+        "security": [{}],
+        "parameters": [
+            {
+                "name": "id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "The page.",
+                "content": {
+                    "application/json": {
+                        "schema": item,
+                        "examples": {
+                            "News": {
+                                "value": {
+                                    **news_item,
+                                    "date": "2016-06-02",
+                                    "summary": "WeGO and the Asian Development Bank "
+                                    "held the first Jeju Workshop.",
+                                }
+                            }
+                        },
+                    }
+                },
+            },
+            **errors(404, detail_404="No Page matches the given query."),
+        },
+    }
+    return {"/api/v2/pages/": {"get": listing}, "/api/v2/pages/{id}/": {"get": detail}}
+
+
+def add_pages_api(result, generator, request, public):
+    """drf-spectacular postprocessing hook: document Wagtail's pages API."""
+    result.setdefault("paths", {}).update(_pages_api_schema())
+    result.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "Error",
+        {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
+            "required": ["code", "detail"],
+        },
+    )
+    return result

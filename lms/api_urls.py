@@ -3,9 +3,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
 
-from .api import TokenRevokeView, TokenView
+from .api import PagesAPIViewSet, TokenRevokeView, TokenView
 
 pages_api = WagtailAPIRouter("wagtailapi")
 pages_api.register_endpoint("pages", PagesAPIViewSet)

@@ -33,6 +33,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("", include("cms.i18n_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

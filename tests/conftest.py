@@ -78,7 +78,9 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush, reload the migrated data at once,
     so the non-transactional tests that follow on this worker find it too."""
     yield
-    if not getattr(item, "wego_transactional", False):
+    if not getattr(item, "wego_transactional", False) or nextitem is None:
+        # After the session's last test the test databases are already gone
+        # and the connections point at the real ones: reload nothing there.
         return
     from django.contrib.contenttypes.models import ContentType
     from django.db import connections
@@ -92,15 +94,53 @@ def pytest_runtest_teardown(item, nextitem):
     ContentType.objects.clear_cache()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Create the test databases as pytest-django does; before they are
+    dropped, end the sessions other threads left open on PostgreSQL (a
+    ``sync_to_async`` executor thread keeps its own connection), which would
+    otherwise make ``DROP DATABASE`` fail with "being accessed by other users"."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 def pytest_sessionstart(session):
     if os.environ.get("WEGO_REAL_SERVICES"):
-        from lms.health import check_channel_layer
+        import redis
 
         assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), (
             "WEGO_REAL_SERVICES=1 but DATABASE_URL is not PostgreSQL"
         )
-        state = check_channel_layer()
-        assert state == "ok", f"Redis channel layer unreachable: {state}"
+        assert settings.REDIS_URL, "WEGO_REAL_SERVICES=1 but REDIS_URL is not set"
+        # The test settings keep in-process layers in memory: ask Redis itself.
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+        except redis.RedisError as exc:
+            raise AssertionError(f"Redis unreachable: {exc}") from exc
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction_open(request, monkeypatch):
+    """A test that is not transactional runs inside one transaction; channels'
+    ``database_sync_to_async`` calls ``close_old_connections``, which closes a
+    connection left outside autocommit. On PostgreSQL that kills the test's
+    transaction (SQLite's in-memory test database ignores ``close()``), so
+    in-process socket tests there keep the connection open."""
+    if getattr(request.node, "wego_transactional", True):
+        return
+    import channels.db
+
+    monkeypatch.setattr(channels.db, "close_old_connections", lambda **kwargs: None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,39 @@
-"""Settings for the test suite: fast hashing, e-mail kept in memory."""
+"""Settings for the test suite: fast hashing, e-mail kept in memory.
+
+The suite runs twice in CI: on the embedded defaults and with ``DATABASE_URL``
+and ``REDIS_URL`` pointing at PostgreSQL and Redis. In both passes, in-process
+tests get Celery tasks run eagerly (so e-mail reaches ``mail.outbox``), a cache
+per process (xdist workers must not clear each other's rate-limit counters)
+and the in-memory channel layer (in-process socket tests time out on the Redis
+layer; Redis fan-out is proven by the ``redis`` tests that start Daphne
+processes). Tests that exercise the Redis cache, broker or layer in-process
+say so with settings overrides.
+
+A server started by a test that needs Redis for all three (for example with a
+private redis-server it then stops) sets ``WEGO_TEST_REDIS_EVERYWHERE=1`` in
+its environment; its layer then gets a key prefix per xdist worker.
+"""
+
+import os
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK
+from .base import CHANNEL_LAYERS, REDIS_URL, REST_FRAMEWORK, env
+
+if not env.bool("WEGO_TEST_REDIS_EVERYWHERE", default=False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = True
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+elif REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            **CHANNEL_LAYERS["default"],
+            "CONFIG": {
+                **CHANNEL_LAYERS["default"]["CONFIG"],
+                "prefix": "wego-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main"),
+            },
+        }
+    }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.servers import ROOT, Daphne, base_env, seeded_sqlite
+from tests.reliability.servers import PYTHON, ROOT, Daphne, base_env, seeded_sqlite
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,15 +37,19 @@ __all__ = [
     "shot",
     "unique_email",
     "read_mail",
+    "build_data",
     "PASSWORD",
 ]
 
 
 class JourneyServer:
-    def __init__(self, daphne: Daphne, mail_dir: Path, db_path: Path):
+    def __init__(
+        self, daphne: Daphne, mail_dir: Path, db_path: Path, env: dict | None = None
+    ):
         self.daphne = daphne
         self.mail_dir = mail_dir
         self.db_path = db_path
+        self.env = env or daphne.env
 
     @property
     def url(self) -> str:
@@ -76,7 +80,7 @@ def journey_server(tmp_path_factory):
     daphne = Daphne(env, log=base / "daphne.log")
     daphne.start()
     try:
-        yield JourneyServer(daphne, mail_dir, db_path)
+        yield JourneyServer(daphne, mail_dir, db_path, env)
     finally:
         daphne.stop()
 
@@ -149,3 +153,27 @@ def read_mail(server: JourneyServer, to: str, deadline: float = 15) -> str:
             return found[-1]
         time.sleep(0.25)
     raise AssertionError(f"no e-mail to {to} within {deadline}s")
+
+
+def build_data(server: JourneyServer, builder: str) -> dict:
+    """Run a ``tests.e2e.journey_data`` builder against the server's database.
+
+    The builders go through the services, as the demo seed does; each call
+    makes new rows (named with a fresh stamp), so journeys stay independent.
+    """
+    import json
+    import subprocess
+
+    stamp = uuid.uuid4().hex[:8]
+    result = subprocess.run(
+        [PYTHON, "-m", "tests.e2e.journey_data", builder, stamp],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{builder} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])

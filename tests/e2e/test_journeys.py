@@ -14,13 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.fixtures_journeys import (  # noqa: F401 - fixtures used by name
-    chromium,
-    journey_server,
-    login,
-    new_context,
-    shot,
-)
+from tests.e2e.fixtures_journeys import login, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +70,7 @@ def _open_live(context, email: str):
     return page
 
 
-def test_live_qa_two_participants_moderator_and_offline_catch_up(new_context):  # noqa: F811
+def test_live_qa_two_participants_moderator_and_offline_catch_up(new_context):
     asker = _open_live(new_context(), "dev.hanoi@wego.example")
     voter_context = new_context()
     network = FlakyNetwork(voter_context)
@@ -137,7 +131,7 @@ def test_live_qa_two_participants_moderator_and_offline_catch_up(new_context):  
 EGOV_PATH = "/offices/secretariat-seoul/egovframe-technical-training/"
 
 
-def test_ineligible_officials_are_told_why_and_what_to_change(new_context):  # noqa: F811
+def test_ineligible_officials_are_told_why_and_what_to_change(new_context):
     johor = new_context().new_page()
     login(johor, "official.johorbahru@wego.example")
     johor.goto(EGOV_PATH)
@@ -158,7 +152,7 @@ def test_ineligible_officials_are_told_why_and_what_to_change(new_context):  # n
     shot(nairobi, "j2-02-nairobi-raise-java-level")
 
 
-def test_enrol_and_ask_without_javascript(new_context):  # noqa: F811
+def test_enrol_and_ask_without_javascript(new_context):
     page = new_context(java_script_enabled=False).new_page()
     login(page, "dev.hanoi@wego.example")
     page.goto(EGOV_PATH)
@@ -195,8 +189,8 @@ SEOUL_2027_PATH = "/offices/secretariat-seoul/seoul-program-2027/"
 
 
 def test_newcomer_signs_up_verifies_sets_profile_enrols_and_gets_the_calendar(
-    new_context,  # noqa: F811
-    journey_server,  # noqa: F811
+    new_context,
+    journey_server,
 ):
     from tests.e2e.fixtures_journeys import read_mail, unique_email
 

@@ -46,7 +46,21 @@ def test_healthz_reports_an_unreachable_broker(client, db, settings):
 
 
 @pytest.mark.redis
-def test_healthz_ok_on_real_redis(client, db):
-    body = client.get("/healthz").json()
+def test_healthz_ok_on_real_redis(client, db, settings):
+    from channels.layers import channel_layers
+
+    # The test settings keep tasks and the layer in-process; check Redis itself.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": "wego-test-healthz"},
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        body = client.get("/healthz").json()
+    finally:
+        channel_layers.backends.clear()
     assert body["channel_layer"] == "ok"
     assert body["broker"] == "ok"
