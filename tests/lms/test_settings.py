@@ -59,7 +59,9 @@ def test_database_and_redis_urls_select_real_services():
 
 def _deploy_check(env: dict) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="lms.settings.production")
     return subprocess.run(
