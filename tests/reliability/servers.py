@@ -218,3 +218,59 @@ class RedisServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def database_url(settings) -> str:
+    """The URL of the test process's (PostgreSQL) database, for a subprocess."""
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class CeleryWorker:
+    """``python -m tests.reliability.celery_worker`` in its own process group,
+    logging to ``log``."""
+
+    def __init__(self, env: dict[str, str], log: Path):
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> CeleryWorker:
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "tests.reliability.celery_worker"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "ab"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def pool_processes(self, count: int, deadline: float = 60) -> list[int]:
+        """The pids of the pool processes (children of the main process)."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            assert self.process.poll() is None, self.log.read_text()[-3000:]
+            children = Path(
+                f"/proc/{self.process.pid}/task/{self.process.pid}/children"
+            )
+            pids = [int(pid) for pid in children.read_text().split()]
+            if len(pids) >= count:
+                return pids
+            time.sleep(0.2)
+        raise AssertionError(
+            "the worker's pool did not start:\n" + self.log.read_text()[-3000:]
+        )
+
+    def kill_all(self) -> None:
+        stop(self.process, signal.SIGKILL, grace=10)
+
+    def stop(self) -> None:
+        stop(self.process)
+
+    def __enter__(self) -> CeleryWorker:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
