@@ -252,3 +252,31 @@ def test_office_editor_submits_a_programme_and_cannot_reach_another_office(
         editor.goto(url)
         _refused(editor)
     shot(editor, "j5-05-other-office-refused")
+
+    # The Secretariat finds the submission on its dashboard and approves it;
+    # the programme goes live under the Asia office.
+    staff = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(staff, "admin@wego.example")
+    staff.goto("/admin/")
+    expect(staff.get_by_text("Awaiting your review").first).to_be_visible()
+    expect(staff.get_by_role("link", name=title).first).to_be_visible()
+    shot(staff, "j5-06-secretariat-dashboard")
+    page_id = _page_id(journey_server, slug[0][0])
+    staff.goto(f"/admin/pages/{page_id}/edit/")
+    staff.get_by_role("button", name=re.compile("More actions", re.I)).click()
+    # "Approve" (the one without a comment dialog) publishes the page.
+    approve = staff.locator(
+        "button[data-workflow-action-name=approve]"
+        ":not([data-workflow-action-modal-url])"
+    )
+    expect(approve).to_be_visible()
+    approve.click()
+    expect(staff.get_by_text(re.compile("has been updated"))).to_be_visible()
+    shot(staff, "j5-07-approved")
+    assert journey_server.sql(
+        "SELECT live FROM wagtailcore_page WHERE id = ?", (page_id,)
+    ) == [(1,)]
+    response = visitor.goto(f"/offices/asia-chengdu/{slug[0][0]}/")
+    assert response.status == 200
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(title)
+    shot(visitor, "j5-08-live-for-visitors")
