@@ -14,7 +14,7 @@ from pygal.style import Style
 from . import selectors
 
 DIMENSION_LABELS = {
-    "programme": gettext_lazy("Programme"),
+    "programme": gettext_lazy("Programme or webinar"),
     "office": gettext_lazy("Office"),
     "country": gettext_lazy("Country"),
     "city": gettext_lazy("City"),

@@ -1,6 +1,7 @@
 """Reads: listings, who may do what, and the Q&A as each viewer sees it."""
 
 import datetime
+from collections import defaultdict
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
@@ -289,15 +290,12 @@ def poll_state(poll: Poll) -> dict:
     }
 
 
-def presence_minutes(*, webinar: WebinarPage, user) -> int:
-    """Minutes attended: the union of a person's connections (tabs overlap)."""
-    intervals = sorted(
-        (p.joined_at, p.left_at or p.last_seen_at)
-        for p in Presence.objects.filter(webinar=webinar, user=user)
-    )
+def union_minutes(intervals) -> int:
+    """Whole minutes covered by ``(start, end)`` intervals that may overlap
+    (several tabs or devices at once count once)."""
     total = datetime.timedelta()
     current_start = current_end = None
-    for start, end in intervals:
+    for start, end in sorted(intervals):
         if end < start:
             continue
         if current_end is None or start > current_end:
@@ -309,6 +307,25 @@ def presence_minutes(*, webinar: WebinarPage, user) -> int:
     if current_end is not None:
         total += current_end - current_start
     return int(total.total_seconds() // 60)
+
+
+def presence_minutes(*, webinar: WebinarPage, user) -> int:
+    """Minutes attended: the union of a person's connections (tabs overlap)."""
+    return union_minutes(
+        (p.joined_at, p.left_at or p.last_seen_at)
+        for p in Presence.objects.filter(webinar=webinar, user=user)
+    )
+
+
+def presence_minutes_by_attendee(*, webinar_ids) -> dict[tuple[int, int], int]:
+    """``{(webinar id, user id): minutes}`` for many webinars in one query."""
+    intervals = defaultdict(list)
+    rows = Presence.objects.filter(webinar_id__in=webinar_ids).values_list(
+        "webinar_id", "user_id", "joined_at", "left_at", "last_seen_at"
+    )
+    for webinar_id, user_id, joined_at, left_at, last_seen_at in rows:
+        intervals[webinar_id, user_id].append((joined_at, left_at or last_seen_at))
+    return {key: union_minutes(spans) for key, spans in intervals.items()}
 
 
 def registrations_due_reminder(*, now: datetime.datetime | None = None):

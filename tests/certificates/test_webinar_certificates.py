@@ -401,3 +401,33 @@ def test_admin_webinar_list_is_for_moderators_only(client, webinar):
     response = client.get("/admin/certificates/webinars/")
     # Wagtail turns the refusal into a redirect to the dashboard
     assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_impact_report_counts_webinar_attendance_and_certificates(
+    webinar, host, completed, trainer, secretariat, client
+):
+    from lms.models import Organisation
+
+    hanoi = Organisation.objects.create(name="Hanoi", country="VN")
+    kept = attend(webinar, 50, organisation=hanoi)
+    attend(webinar, 12, organisation=hanoi)  # registered, below the minimum
+    attend(webinar, 0)  # registered, never joined
+    services.webinar_certificate_issue(webinar=webinar, user=kept, actor=host)
+    services.certificate_issue(enrolment=completed, actor=trainer)
+
+    by_title = {r["label"]: r for r in selectors.impact_report(dimension="programme")}
+    assert by_title["Using the CeDS self-assessment tool"] == {
+        "label": "Using the CeDS self-assessment tool",
+        "participants": 3,
+        "completions": 1,
+        "certificates": 1,
+    }
+    assert by_title["Seoul Program 2016"]["certificates"] == 1
+    by_city = {r["label"]: r for r in selectors.impact_report(dimension="city")}
+    assert (by_city["Hanoi"]["participants"], by_city["Hanoi"]["completions"]) == (2, 1)
+    by_office = selectors.impact_report(dimension="office")
+    assert sum(r["participants"] for r in by_office) == 4
+
+    client.force_login(secretariat)
+    csv = client.get("/admin/reports/impact/", {"format": "csv"}).content.decode()
+    assert "Using the CeDS self-assessment tool,3,1,1" in csv.splitlines()
