@@ -116,3 +116,55 @@ def site_userbar(context) -> str:
     if not user.is_superuser and not _may_access_admin(user):
         return ""
     return wagtailuserbar(context)
+
+
+class PersonalNode(template.Node):
+    def __init__(self, template_name: str, context_source: str):
+        self.template_name = template_name
+        self.context_source = context_source
+
+    def render(self, context) -> str:
+        from django.utils.safestring import mark_safe
+
+        from cms.signed_in_cache import recording_for
+
+        request = context.get("request")
+        recording = recording_for(request) if request is not None else None
+        partial = context.template.engine.get_template(self.template_name)
+        if recording is None or recording.depth:
+            with context.push():
+                return partial.render(context)
+        index = recording.open(self.template_name, self.context_source)
+        recording.depth += 1
+        try:
+            with context.push():
+                html = partial.render(context)
+        finally:
+            recording.depth -= 1
+        return mark_safe(recording.wrap(index, html))  # noqa: S308 - rendered above
+
+
+@register.tag
+def personal(parser, token):
+    """``{% personal "template.html" [context="page"|"dotted.path"] %}``: a part
+    of a page that depends on the visitor, rendered like ``{% include %}``.
+
+    Signed-in pages are shared between visitors with these parts cut out and
+    rendered again for each request (``cms.signed_in_cache``), in the page's
+    own context: ``context="page"`` is ``page.get_context(request)``, a dotted
+    path a ``(request, page)`` function giving the route's context, and
+    without it the part gets ``page`` and the context processors only. The
+    template must therefore use nothing else of the page's context.
+    """
+    bits = token.split_contents()
+    if len(bits) not in (2, 3) or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(
+            '{% personal "template.html" [context="..."] %}'
+        )
+    source = ""
+    if len(bits) == 3:
+        name, _, value = bits[2].partition("=")
+        if name != "context" or len(value) < 3 or value[0] not in "\"'":
+            raise template.TemplateSyntaxError('{% personal … context="…" %}')
+        source = value[1:-1]
+    return PersonalNode(bits[1][1:-1], source)

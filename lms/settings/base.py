@@ -92,8 +92,11 @@ MIDDLEWARE = [
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Axes last, as its documentation asks.
+    # Axes last of the stack proper, as its documentation asks.
     "axes.middleware.AxesMiddleware",
+    # Signed-in page cache (cms): answers after sessions, auth, CSRF, messages
+    # and CSP have seen the request, so its answers go back through them all.
+    "cms.signed_in_cache.SignedInPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -373,6 +376,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read on every signed-in request: from the cache when it is shared
+# between processes (Redis). A per-process cache would keep a signed-out session
+# alive in the other processes, so without Redis they stay in the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
