@@ -24,14 +24,15 @@ HTTP. Prints applications/s and latency percentiles, checks the invariants
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
+import re
 import statistics
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -120,6 +121,57 @@ def invariants(programme: int) -> dict:
     }
 
 
+async def _apply(
+    host: str, port: int, payload: bytes, go: asyncio.Event
+) -> tuple[int, float]:
+    """One applicant: connect, wait for the starting signal, send, read."""
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+    except OSError:
+        return 0, 0.0
+    await go.wait()
+    started = time.perf_counter()
+    try:
+        writer.write(payload)
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 120)
+        code = int(head.split(b" ", 2)[1])
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        if length:
+            await reader.readexactly(int(length.group(1)))
+        else:
+            await reader.read()
+    except (TimeoutError, OSError, asyncio.IncompleteReadError):
+        code = 0
+    elapsed = time.perf_counter() - started
+    writer.close()
+    return code, elapsed
+
+
+async def rush(
+    url: str, path: str, tokens: list[str], answers: dict
+) -> tuple[float, list[tuple[int, float]]]:
+    """Every applicant's connection is open before the first byte is sent;
+    then all requests go out at once. A raw asyncio client costs a fraction
+    of a thread per request, so the two cores go to the server."""
+    parts = urlsplit(url)
+    host, port = parts.hostname, parts.port or 80
+    body = json.dumps({"answers": answers}).encode()
+    go = asyncio.Event()
+    jobs = []
+    for token in tokens:
+        payload = (
+            f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Authorization: Token {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode() + body
+        jobs.append(asyncio.ensure_future(_apply(host, port, payload, go)))
+    await asyncio.sleep(1)  # let every connection open
+    began = time.perf_counter()
+    go.set()
+    return began, list(await asyncio.gather(*jobs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -134,31 +186,9 @@ def main() -> None:
         reset(args.programme)
     tokens, minted = tokens_for(url, args.n, not args.no_mint_tokens)
     answers = sample_answers(args.programme)
-    barrier = threading.Barrier(len(tokens))
-    results: list[tuple[int, float]] = []
-    lock = threading.Lock()
-
-    def apply(token: str) -> None:
-        session = requests.Session()
-        session.headers["Authorization"] = f"Token {token}"
-        barrier.wait()
-        started = time.perf_counter()
-        try:
-            r = session.post(
-                f"{url}/api/v1/programmes/{args.programme}/enrolments/",
-                json={"answers": answers},
-                timeout=120,
-            )
-            code = r.status_code
-        except requests.RequestException:
-            code = 0
-        elapsed = time.perf_counter() - started
-        with lock:
-            results.append((code, elapsed))
-
-    began = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
-        list(pool.map(apply, tokens))
+    began, results = asyncio.run(
+        rush(url, f"/api/v1/programmes/{args.programme}/enrolments/", tokens, answers)
+    )
     wall = time.perf_counter() - began
 
     latencies = sorted(e for _c, e in results)

@@ -428,8 +428,11 @@ _EVALUATORS = {
 }
 
 
-def evaluate_rules(*, rules, user, target) -> list[Verdict]:
+def evaluate_rules(*, rules, user, target, skip: tuple[str, ...] = ()) -> list[Verdict]:
     """Every rule's verdict for ``user`` on ``target``, in the editor's order.
+
+    ``skip`` leaves out rule kinds the caller decides itself (an application
+    counts seats under the seat lock, so it skips the unlocked "capacity").
 
     Anonymous users get one blocking verdict asking them to sign in: the rules
     are about a person, and we cannot judge before we know who it is.
@@ -454,7 +457,7 @@ def evaluate_rules(*, rules, user, target) -> list[Verdict]:
     verdicts = []
     for kind, value in pairs:
         evaluator = _EVALUATORS.get(kind)
-        if evaluator is None:
+        if evaluator is None or kind in skip:
             continue
         verdict = evaluator(value, user, target)
         if verdict is not None:

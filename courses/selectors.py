@@ -72,7 +72,7 @@ def user_can_manage(*, user, programme: ProgrammePage) -> bool:
 
 
 def programme_eligibility(
-    *, programme: ProgrammePage, user
+    *, programme: ProgrammePage, user, skip: tuple[str, ...] = ()
 ) -> tuple[bool, list[Verdict]]:
     """Whether ``user`` may apply now, with every rule's verdict.
 
@@ -80,7 +80,9 @@ def programme_eligibility(
     is still eligible: the verdict says the applicant will be waitlisted.
     """
     user = user or AnonymousUser()
-    verdicts = evaluate_rules(rules=programme.rules, user=user, target=programme)
+    verdicts = evaluate_rules(
+        rules=programme.rules, user=user, target=programme, skip=skip
+    )
     eligible = not any(v.blocking and not v.ok for v in verdicts)
     return eligible, verdicts
 

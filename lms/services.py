@@ -86,8 +86,9 @@ def api_token_create(*, user: User, name: str = "default") -> str:
 
 def api_token_user(key: str) -> User | None:
     """The active user a token key belongs to, or None."""
+    # The organisation comes along: most API calls judge rules about it.
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user__organisation")
         .filter(key_hash=hash_token(key), user__is_active=True)
         .first()
     )

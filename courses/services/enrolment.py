@@ -323,7 +323,9 @@ def _colleagues(*, programme: ProgrammePage, user, emails) -> list:
         )
     colleagues = [found[e] for e in wanted]
     for colleague in colleagues:
-        eligible, verdicts = programme_eligibility(programme=programme, user=colleague)
+        eligible, verdicts = programme_eligibility(
+            programme=programme, user=colleague, skip=("capacity",)
+        )
         if not eligible:
             failed = [v for v in verdicts if v.blocking and not v.ok]
             raise PermissionDenied(
@@ -380,7 +382,10 @@ def enrolment_apply(
     )
     if existing is not None:
         _already(existing)
-    eligible, verdicts = programme_eligibility(programme=programme, user=user)
+    # Seats are counted under the lock below, not here.
+    eligible, verdicts = programme_eligibility(
+        programme=programme, user=user, skip=("capacity",)
+    )
     if not eligible:
         _refuse_ineligible(programme, user, verdicts)
     others = _colleagues(programme=programme, user=user, emails=colleagues)
