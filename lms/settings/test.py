@@ -2,12 +2,11 @@
 
 The suite runs twice in CI: on the embedded defaults and with ``DATABASE_URL``
 and ``REDIS_URL`` pointing at PostgreSQL and Redis. In both passes, in-process
-tests get Celery tasks run eagerly (so e-mail reaches ``mail.outbox``), a cache
-per process (xdist workers must not clear each other's rate-limit counters)
-and the in-memory channel layer (in-process socket tests time out on the Redis
-layer; Redis fan-out is proven by the ``redis`` tests that start Daphne
-processes). Tests that exercise the Redis cache, broker or layer in-process
-say so with settings overrides.
+tests get Celery tasks run eagerly (so e-mail reaches ``mail.outbox``) and a
+cache per process (xdist workers must not clear each other's rate-limit
+counters). The channel layer is the real one: in-memory without ``REDIS_URL``,
+channels-redis with it, its keys prefixed per xdist worker. Tests that
+exercise the Redis cache or broker in-process say so with settings overrides.
 
 A server started by a test that needs Redis for all three (for example with a
 private redis-server it then stops) sets ``WEGO_TEST_REDIS_EVERYWHERE=1`` in
@@ -23,8 +22,9 @@ if not env.bool("WEGO_TEST_REDIS_EVERYWHERE", default=False):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+if not REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-elif REDIS_URL:
+else:
     CHANNEL_LAYERS = {
         "default": {
             **CHANNEL_LAYERS["default"],
