@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -836,68 +837,60 @@ OFFER_ERRORS = {
 }
 
 
-class OfferAcceptView(CoursesAPIView):
+def _offer_answer_schema(*, operation_id: str, example: str, status: str):
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            request=None,
+            responses={
+                200: OpenApiResponse(
+                    EnrolmentSerializer,
+                    examples=[
+                        OpenApiExample(
+                            example,
+                            value={
+                                "id": 812,
+                                "status": status,
+                                "waitlist_position": None,
+                            },
+                            response_only=True,
+                        )
+                    ],
+                ),
+                **OFFER_ERRORS,
+            },
+        )
+    )
+
+
+class _OfferAnswerView(CoursesAPIView):
+    """Answer one's own open waitlist offer with the service named by ``answer``."""
+
+    permission_classes = [IsAuthenticated]
+    answer = ""
+
+    def post(self, request, pk: int):
+        offer = _open_offer(request, pk)
+        enrolment = getattr(services, self.answer)(offer=offer, user=request.user)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+@_offer_answer_schema(
+    operation_id="enrolments_offer_accept", example="accepted", status="confirmed"
+)
+class OfferAcceptView(_OfferAnswerView):
     """Accept the seat offered from the waitlist, before its deadline."""
 
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        operation_id="enrolments_offer_accept",
-        request=None,
-        responses={
-            200: OpenApiResponse(
-                EnrolmentSerializer,
-                examples=[
-                    OpenApiExample(
-                        "accepted",
-                        value={
-                            "id": 812,
-                            "status": "confirmed",
-                            "waitlist_position": None,
-                        },
-                        response_only=True,
-                    )
-                ],
-            ),
-            **OFFER_ERRORS,
-        },
-    )
-    def post(self, request, pk: int):
-        offer = _open_offer(request, pk)
-        enrolment = services.offer_accept(offer=offer, user=request.user)
-        return Response(EnrolmentSerializer(enrolment).data)
+    answer = "offer_accept"
 
 
-class OfferDeclineView(CoursesAPIView):
+@_offer_answer_schema(
+    operation_id="enrolments_offer_decline", example="declined", status="withdrawn"
+)
+class OfferDeclineView(_OfferAnswerView):
     """Decline the offered seat; it passes to the next person waiting."""
 
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        operation_id="enrolments_offer_decline",
-        request=None,
-        responses={
-            200: OpenApiResponse(
-                EnrolmentSerializer,
-                examples=[
-                    OpenApiExample(
-                        "declined",
-                        value={
-                            "id": 812,
-                            "status": "withdrawn",
-                            "waitlist_position": None,
-                        },
-                        response_only=True,
-                    )
-                ],
-            ),
-            **OFFER_ERRORS,
-        },
-    )
-    def post(self, request, pk: int):
-        offer = _open_offer(request, pk)
-        enrolment = services.offer_decline(offer=offer, user=request.user)
-        return Response(EnrolmentSerializer(enrolment).data)
+    answer = "offer_decline"
 
 
 # --- technical-support slots ---------------------------------------------------------
