@@ -86,17 +86,28 @@ def safe_url(value) -> str:
 def _may_access_admin(user) -> bool:
     """Whether ``user`` holds Wagtail's ``access_admin``, directly or through a
     group: one EXISTS query, where ``has_perm`` loads every permission the user
-    has (two queries) on each page view of every signed-in visitor."""
+    has (two queries), remembered for ``PAGE_CACHE_SECONDS``.
+
+    It only decides whether the user bar shows, on every page view of every
+    signed-in visitor; the admin checks permissions itself, so a change of
+    groups may take that long to show or hide the bar.
+    """
     from django.contrib.auth.models import Permission
+    from django.core.cache import cache
     from django.db.models import Q
 
-    return (
-        Permission.objects.filter(
-            content_type__app_label="wagtailadmin", codename="access_admin"
+    key = f"cms:admin-access:{user.pk}"
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = (
+            Permission.objects.filter(
+                content_type__app_label="wagtailadmin", codename="access_admin"
+            )
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
         )
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
-    )
+        cache.set(key, allowed, getattr(settings, "PAGE_CACHE_SECONDS", 60))
+    return allowed
 
 
 @register.simple_tag(takes_context=True)

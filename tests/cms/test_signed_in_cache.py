@@ -217,3 +217,13 @@ def test_a_response_that_used_the_csp_nonce_is_not_shared():
         _csp_nonce = "n0nce"
 
     assert _shareable_page(Request(), HttpResponse("x")) is None
+
+
+def test_a_hit_costs_only_the_session_and_the_visitor(
+    hanoi, demo, django_assert_num_queries
+):
+    _get(hanoi, "/")
+    with django_assert_num_queries(2):
+        response, html = _get(hanoi, "/")
+    assert response[HEADER] == "hit"
+    assert "Sign out" in html
