@@ -190,21 +190,33 @@ def learning_record_pdf(request):
     return response
 
 
+def _issuable(request, kind: str, *, find, may):
+    """The programme or webinar (``kind``) to issue for and None, or None and
+    the 403 page when this person may not issue; 404 if there is none."""
+    try:
+        subject = find()
+    except DomainError as exc:
+        raise Http404 from exc
+    if not may(user=request.user, **{kind: subject}):
+        forbidden = render(
+            request, "certificates/forbidden.html", {kind: subject}, status=403
+        )
+        return None, forbidden
+    return subject, None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue(request, programme_id: int):
     """Trainers start the bulk issuance for their programme."""
-    try:
-        programme = services.programme_for_issue(programme_id=programme_id)
-    except DomainError as exc:
-        raise Http404 from exc
-    if not selectors.user_may_issue(user=request.user, programme=programme):
-        return render(
-            request,
-            "certificates/forbidden.html",
-            {"programme": programme},
-            status=403,
-        )
+    programme, refused = _issuable(
+        request,
+        "programme",
+        find=lambda: services.programme_for_issue(programme_id=programme_id),
+        may=selectors.user_may_issue,
+    )
+    if refused:
+        return refused
     if request.method == "POST":
         try:
             job = services.certificates_issue_for_programme(
@@ -272,17 +284,14 @@ def webinar_issue(request, webinar_id: int):
     person's presence minutes and whether they earned a certificate (and why
     not), set the minimum and the template, and start the bulk run.
     """
-    try:
-        webinar = services.webinar_for_issue(webinar_id=webinar_id)
-    except DomainError as exc:
-        raise Http404 from exc
-    if not selectors.user_may_issue_webinar(user=request.user, webinar=webinar):
-        return render(
-            request,
-            "certificates/forbidden.html",
-            {"webinar": webinar},
-            status=403,
-        )
+    webinar, refused = _issuable(
+        request,
+        "webinar",
+        find=lambda: services.webinar_for_issue(webinar_id=webinar_id),
+        may=selectors.user_may_issue_webinar,
+    )
+    if refused:
+        return refused
     if request.method == "POST":
         action = request.POST.get("action", "issue")
         try:
