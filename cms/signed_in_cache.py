@@ -73,6 +73,9 @@ SHAREABLE_TEMPLATES = frozenset(
 REQUIRED_PARTS = frozenset(
     {"includes/account_nav.html", "includes/messages.html", "includes/userbar.html"}
 )
+# Any part's marker, this render's or one replayed from elsewhere (a fragment
+# cache holding a part would hold someone's personal HTML): never shared.
+ANY_MARKER = re.compile(r"<!--[0-9a-f]{24}:\d+[\[\]]-->")
 # ``context=`` of ``{% personal %}``: the page's ``get_context``; any other
 # value is the dotted path of a ``(request, page) -> dict`` function.
 PAGE_CONTEXT = "page"
@@ -208,7 +211,7 @@ def _finish(request, response, recording: Recording):
     if (
         len(found) != len(recording.parts)
         or not REQUIRED_PARTS <= {name for name, _ in parts}
-        or recording.token in shared
+        or ANY_MARKER.search(shared)
         or not _holds_nothing_personal(request, shared)
     ):
         return response

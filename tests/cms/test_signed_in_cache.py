@@ -227,3 +227,23 @@ def test_a_hit_costs_only_the_session_and_the_visitor(
         response, html = _get(hanoi, "/")
     assert response[HEADER] == "hit"
     assert "Sign out" in html
+
+
+def test_part_markers_are_recognised_wherever_they_come_from():
+    """A marker that reached the page from elsewhere (a cached fragment) keeps
+    the page from being shared: the pattern must match what parts are
+    wrapped in."""
+    from cms.signed_in_cache import ANY_MARKER, Recording
+
+    wrapped = Recording(key="k").wrap(3, "<li>Sign out</li>")
+    assert len(ANY_MARKER.findall(wrapped)) == 2
+
+
+def test_a_page_template_that_is_not_listed_is_never_stored(hanoi, demo):
+    from webinars.models import WebinarPage
+
+    webinar = WebinarPage.objects.live().order_by("starts_at").first()
+    for _ in range(2):
+        response = hanoi.get(webinar.url + "live/")
+        assert response.status_code == 200
+        assert HEADER not in response
