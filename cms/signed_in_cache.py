@@ -138,7 +138,7 @@ def _part_context(request, page, source: str, cache_: dict) -> dict:
 
 def _serve(request, entry: dict) -> HttpResponse:
     """The stored body with this request's personal parts rendered into it."""
-    page = pickle.loads(entry["page"])  # noqa: S301 - written by _store
+    page = pickle.loads(entry["page"])  # noqa: S301 - written by _finish
     contexts: dict = {}
     chunks = entry["chunks"]
     body = [chunks[0]]
