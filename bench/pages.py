@@ -1,8 +1,6 @@
 """Public pages under loopback load: req/s, p50/p99 and first-view weights.
 
-Usage: ``.venv/bin/python bench/pages.py [--duration 10] [--connections 16]
-[--conn-max-age 0]`` (seconds the servers keep a database connection open,
-production's ``CONN_MAX_AGE``; 0, the default, opens one per request)
+Usage: ``.venv/bin/python bench/pages.py [--duration 10] [--connections 16]``
 
 It seeds a fresh SQLite database under ``var/bench-pages/``, then for each
 topology starts the server, loads it with ``wrk`` (Debian package) and prints a
@@ -12,6 +10,9 @@ Topologies:
 * ``daphne``: one Daphne process, what ``make run`` starts.
 * ``gunicorn``: the production HTTP topology, gunicorn with sync workers (one
   per core) in front of ``lms.wsgi`` (WebSockets stay on Daphne, see README).
+
+Each server keeps its database connections as in production: ``lms.wsgi``
+keeps them for 60 s (``CONN_MAX_AGE``), Daphne opens one per request.
 
 Endpoints: the home page, the news index, a news page and a programme page as
 an anonymous visitor (served by the full-page cache after the first hit), the
@@ -43,13 +44,9 @@ RESULTS = ROOT / "bench" / "results" / "pages.json"
 PY = str(ROOT / ".venv" / "bin" / "python")
 
 
-CONN_MAX_AGE = {"value": 0}
-
-
 def env() -> dict:
     return {
         **os.environ,
-        "BENCH_CONN_MAX_AGE": str(CONN_MAX_AGE["value"]),
         "DJANGO_SETTINGS_MODULE": "bench.pages_settings",
         "PYTHONPATH": str(ROOT),
         "DEBUG": "false",
@@ -219,9 +216,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--topologies", default="daphne,gunicorn")
-    parser.add_argument("--conn-max-age", type=int, default=0)
     args = parser.parse_args()
-    CONN_MAX_AGE["value"] = args.conn_max_age
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
 
@@ -237,7 +232,6 @@ def main() -> None:
         "connections": args.connections,
         "duration_s": args.duration,
         "cpus": os.cpu_count(),
-        "conn_max_age": args.conn_max_age,
         "weights_bytes": {},
         "topologies": {},
     }
