@@ -19,7 +19,8 @@ def _purge_on_page_delete(sender, instance, **kwargs) -> None:
 
 
 def _purge_on_site_change(sender, instance, **kwargs) -> None:
-    """Sites and site settings are cached with the pages (names, root pages)."""
+    """Sites and site settings are cached with the pages (names, root pages);
+    a view restriction decides whether a cached page may be shown at all."""
     _purge_after_commit()
 
 
@@ -37,11 +38,11 @@ def connect() -> None:
     post_page_move.connect(_purge_after_commit, dispatch_uid="cms-purge-moved")
     post_delete.connect(_purge_on_page_delete, dispatch_uid="cms-purge-deleted")
     page_published.connect(_apply_office_policy, dispatch_uid="cms-office-policy")
-    from wagtail.models import Site
+    from wagtail.models import PageViewRestriction, Site
 
     from .models import SiteSettings
 
-    for model in (Site, SiteSettings):
+    for model in (Site, SiteSettings, PageViewRestriction):
         for signal in (post_save, post_delete):
             signal.connect(
                 _purge_on_site_change,

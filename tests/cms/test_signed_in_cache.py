@@ -247,3 +247,20 @@ def test_a_page_template_that_is_not_listed_is_never_stored(hanoi, demo):
         response = hanoi.get(webinar.url + "live/")
         assert response.status_code == 200
         assert HEADER not in response
+
+
+def test_restricting_a_cached_page_takes_effect_at_once(
+    hanoi, demo, django_capture_on_commit_callbacks
+):
+    page = NewsPage.objects.live().get(slug="jeju-workshop-2016")
+    anonymous = Client()
+    anonymous.get(page.url)
+    assert anonymous.get(page.url)["X-Page-Cache"] == "hit"
+    _get(hanoi, page.url)
+    assert _get(hanoi, page.url)[0][HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
+    response = anonymous.get(page.url)
+    assert response.status_code == 302  # to the log-in page, not the cached copy
+    assert "/accounts/login/" in response["Location"]
+    assert HEADER not in _get(hanoi, page.url)[0]
