@@ -4,7 +4,7 @@ Needs a running server on PostgreSQL with ``seed_demo --crowd N``:
 
     export DATABASE_URL=postgres://…/wego_rush REDIS_URL=redis://…/4
     python manage.py migrate && python manage.py seed_demo --crowd 500
-    gunicorn -w 4 -b 127.0.0.1:8794 lms.wsgi:application
+    gunicorn -w 2 -b 127.0.0.1:8794 lms.wsgi:application  # one worker per core
     python bench/enrolment_rush.py --url http://127.0.0.1:8794 --n 500 \
         --programme <eGovFrame Technical Training page id>
 
