@@ -31,6 +31,17 @@ Rules, so that nobody ever gets someone else's page or part of it:
   page's own ``get_context`` (or the route's context function the template
   names) plus the context processors, so CSRF tokens, messages, eligibility
   and enrolment are those of this request.
+* The programme page's enrolment box and viewer sections (``VISITOR_PARTS``)
+  are also kept per visitor, so a repeated view costs no ``get_context``.
+  Their key adds to the page's the visitor's id, a hash of their CSRF secret
+  (the forms' tokens are valid for it; a log-in rotates it) and the state
+  versions of ``courses.services.cache_versions``: the programme's (its
+  enrolments, offers, groups, support slots and bookings, presentations),
+  the visitor's (their account, skills, groups, enrolments) and everyone's
+  (organisations). The versions are read before the page's context is
+  computed, so a change committed meanwhile leaves the copy unreachable.
+  Time alone (an enrolment window closing, an offer or a slot passing)
+  changes them for at most ``PAGE_CACHE_SECONDS``. Messages are never kept.
 
 The middleware comes last, after sessions, locale, CSRF, authentication,
 messages and CSP, so a served entry goes back through all of them: it gets
@@ -46,9 +57,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
+from wagtail import hooks
 
 HIT_HEADER = "X-Signed-In-Cache"
 SKIP_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/accounts/", "/static/")
@@ -76,6 +89,15 @@ REQUIRED_PARTS = frozenset(
 # Any part's marker, this render's or one replayed from elsewhere (a fragment
 # cache holding a part would hold someone's personal HTML): never shared.
 ANY_MARKER = re.compile(r"<!--[0-9a-f]{24}:\d+[\[\]]-->")
+# Parts kept per visitor under the programme's and the visitor's state
+# versions (``courses.services.cache_versions`` bumps them on every change of
+# what they show).
+VISITOR_PARTS = frozenset(
+    {
+        "courses/includes/programme_enrolment.html",
+        "courses/includes/programme_viewer_sections.html",
+    }
+)
 # ``context=`` of ``{% personal %}``: the page's ``get_context``; any other
 # value is the dotted path of a ``(request, page) -> dict`` function.
 PAGE_CONTEXT = "page"
@@ -89,6 +111,8 @@ class Recording:
     token: str = field(default_factory=lambda: secrets.token_hex(12))
     parts: list[tuple[str, str]] = field(default_factory=list)
     depth: int = 0
+    # (page id, state versions) read before the page's context was computed.
+    versions: tuple | None = None
 
     def open(self, template_name: str, context_source: str) -> int:
         self.parts.append((template_name, context_source))
@@ -118,6 +142,52 @@ def _key(request) -> str:
     return f"cms:signed-in:{page_cache_generation()}:{digest}"
 
 
+def _state_versions(request, page_pk):
+    from courses.services.cache_versions import state_versions
+
+    return state_versions(page_pk, request.user.pk)
+
+
+def _parts_key(request, key: str, versions) -> str:
+    """The key of this visitor's ``VISITOR_PARTS`` of the page under ``key``,
+    for the CSRF secret the request holds now."""
+    secret = request.META.get("CSRF_COOKIE") or ""
+    raw = "|".join(
+        (
+            key,
+            str(request.user.pk),
+            hashlib.sha256(secret.encode()).hexdigest(),
+            ":".join(map(str, versions)),
+        )
+    )
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"cms:signed-in-parts:{digest}"
+
+
+def _store_parts(request, key: str, versions, rendered: dict[str, str]) -> None:
+    """Keep this visitor's rendered ``VISITOR_PARTS`` if their forms' tokens
+    belong to the CSRF secret they are keyed under."""
+    holds_token = any("csrfmiddlewaretoken" in html for html in rendered.values())
+    if holds_token and not request.META.get("CSRF_COOKIE"):
+        return
+    cache.set(
+        _parts_key(request, key, versions),
+        rendered,
+        getattr(settings, "PAGE_CACHE_SECONDS", 60),
+    )
+
+
+@hooks.register("before_serve_page")
+def _snapshot_state_versions(page, request, serve_args, serve_kwargs):
+    """Read the state versions before the page computes its context (a change
+    committed during the render then leaves the stored parts unreachable)."""
+    recording = recording_for(request)
+    if recording is not None and page._meta.label == "courses.ProgrammePage":
+        versions = _state_versions(request, page.pk)
+        if versions is not None:
+            recording.versions = (page.pk, versions)
+
+
 def _is_candidate(request) -> bool:
     return (
         request.method == "GET"
@@ -136,19 +206,37 @@ def _part_context(request, page, source: str, cache_: dict) -> dict:
     return cache_[source]
 
 
-def _serve(request, entry: dict) -> HttpResponse:
-    """The stored body with this request's personal parts rendered into it."""
+def _serve(request, key: str, entry: dict) -> HttpResponse:
+    """The stored body with this request's personal parts rendered into it,
+    or taken from this visitor's kept ``VISITOR_PARTS``."""
     page = pickle.loads(entry["page"])  # noqa: S301 - written by _finish
     contexts: dict = {}
+    versions = kept = None
+    if any(name in VISITOR_PARTS for name, _ in entry["parts"]):
+        versions = _state_versions(request, page.pk)
+        if versions is not None:
+            kept = cache.get(_parts_key(request, key, versions))
+    kept = kept or {}
+    rendered: dict[str, str] = {}
     chunks = entry["chunks"]
     body = [chunks[0]]
     for (template_name, source), chunk in zip(entry["parts"], chunks[1:], strict=True):
-        if source:
-            context = _part_context(request, page, source, contexts)
+        html = kept.get(template_name)
+        if html is not None:
+            if "csrfmiddlewaretoken" in html:
+                get_token(request)  # the cookie is renewed as a render does
         else:
-            context = {"page": page, "self": page}
-        body.append(render_to_string(template_name, context, request=request).encode())
+            if source:
+                context = _part_context(request, page, source, contexts)
+            else:
+                context = {"page": page, "self": page}
+            html = render_to_string(template_name, context, request=request)
+            if template_name in VISITOR_PARTS:
+                rendered[template_name] = html
+        body.append(html.encode())
         body.append(chunk)
+    if versions is not None and rendered:
+        _store_parts(request, key, versions, {**kept, **rendered})
     response = HttpResponse(b"".join(body))
     for name, value in entry["headers"]:
         response[name] = value
@@ -230,6 +318,14 @@ def _finish(request, response, recording: Recording):
         "page": pickle.dumps(clean),
     }
     cache.set(recording.key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 60))
+    if recording.versions is not None and recording.versions[0] == page.pk:
+        mine_parts = {
+            name: inner
+            for (name, _), (_, inner) in zip(parts, found, strict=True)
+            if name in VISITOR_PARTS
+        }
+        if mine_parts:
+            _store_parts(request, recording.key, recording.versions[1], mine_parts)
     response[HIT_HEADER] = "miss"
     return response
 
@@ -244,7 +340,7 @@ class SignedInPageCacheMiddleware:
         key = _key(request)
         entry = cache.get(key)
         if entry is not None:
-            return _serve(request, entry)
+            return _serve(request, key, entry)
         request._signed_in_cache_key = key
         response = self.get_response(request)
         recording = recording_for(request)

@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..rules import rule_values
 from ..selectors import programme_eligibility, user_can_manage
+from . import cache_versions
 from .answers import check_pdf, clean_answers
 
 logger = logging.getLogger("courses")
@@ -217,6 +218,7 @@ def _renumber_waitlist(programme: ProgrammePage) -> None:
             changed.append(enrolment)
     if changed:
         Enrolment.objects.bulk_update(changed, ["waitlist_position"])
+        cache_versions.bump_programme(programme.pk)  # bulk_update sends no signal
 
 
 def _seats_for(programme: ProgrammePage, state: SeatState, count: int) -> str:
@@ -681,6 +683,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor, reason: str = "") -> Enro
             enrolment.offers.filter(state=OfferState.OFFERED).update(
                 state=OfferState.DECLINED, responded_at=timezone.now()
             )
+            cache_versions.bump_programme(programme.pk)  # update() sends no signal
         _set_status(
             enrolment,
             EnrolmentStatus.WITHDRAWN,

@@ -264,3 +264,150 @@ def test_restricting_a_cached_page_takes_effect_at_once(
     assert response.status_code == 302  # to the log-in page, not the cached copy
     assert "/accounts/login/" in response["Location"]
     assert HEADER not in _get(hanoi, page.url)[0]
+
+
+# --- The programme page's personal parts, kept per visitor ----------------------
+
+APPLICATION = {
+    "motivation": "Hanoi's e-government services",
+    "technical_experience": "Java and Spring",
+    "delivery_location": "home_country",
+    "preferred_dates": "March",
+}
+
+
+def _csrf_client(email: str) -> Client:
+    return _client(email, enforce_csrf_checks=True)
+
+
+def _verdicts(html: str) -> str:
+    return _enrol_box(html).split('class="verdicts"')[1].split("</ul>")[0]
+
+
+def test_a_repeated_view_costs_what_a_home_page_hit_costs(
+    hanoi, egov, django_assert_num_queries
+):
+    _get(hanoi, "/")
+    with django_assert_num_queries(2):
+        _get(hanoi, "/")
+    first, rendered = _get(hanoi, egov.url)
+    assert first[HEADER] == "miss"
+    with django_assert_num_queries(2):
+        response, kept = _get(hanoi, egov.url)
+    assert response[HEADER] == "hit"
+    assert TOKEN.sub("", kept) == TOKEN.sub("", rendered)
+    assert f'action="/programmes/{egov.pk}/apply/"' in _enrol_box(kept)
+
+
+def test_another_visitor_does_not_get_the_kept_parts(hanoi, johor, egov):
+    _get(hanoi, egov.url)
+    _get(hanoi, egov.url)
+    _response, theirs = _get(johor, egov.url)
+    assert f'action="/programmes/{egov.pk}/apply/"' not in theirs
+    assert 'class="no"' in _enrol_box(theirs)
+
+
+def test_an_application_and_a_withdrawal_with_kept_tokens_show_at_once(egov):
+    member = _csrf_client("dev.hanoi@wego.example")
+    _get(member, egov.url)
+    response, html = _get(member, egov.url)
+    assert response[HEADER] == "hit"
+    token = TOKEN.search(_enrol_box(html)).group(1)
+    applied = member.post(
+        f"/programmes/{egov.pk}/apply/", {**APPLICATION, "csrfmiddlewaretoken": token}
+    )
+    assert applied.status_code == 302
+    _response, mine = _get(member, egov.url)
+    assert "Withdraw my application" in _enrol_box(mine)
+    assert 'class="messages"' in mine
+
+    _response, again = _get(member, egov.url)
+    assert 'class="messages"' not in again  # messages are never kept
+    withdraw = re.search(r'action="([^"]*withdraw[^"]*)"', again)
+    token = TOKEN.search(_enrol_box(again)).group(1)
+    withdrawn = member.post(
+        withdraw.group(1), {"csrfmiddlewaretoken": token, "next": egov.url}
+    )
+    assert withdrawn.status_code == 302
+    _response, after = _get(member, egov.url)
+    assert "Withdraw my application" not in _enrol_box(after)
+    assert "Withdrawn" in _enrol_box(after)
+
+
+def test_another_applicant_taking_the_last_seat_shows_at_once(hanoi, egov):
+    from courses.models import Enrolment, EnrolmentStatus
+
+    taken = egov.seats_taken()
+    ProgrammePage.objects.filter(pk=egov.pk).update(capacity=taken + 1)
+    _get(hanoi, egov.url)
+    _response, before = _get(hanoi, egov.url)
+    assert f"1 of {taken + 1} free" in before
+    Enrolment.objects.create(
+        programme=egov,
+        user=User.objects.get(email="official.nairobi@wego.example"),
+        status=EnrolmentStatus.CONFIRMED,
+    )
+    response, after = _get(hanoi, egov.url)
+    assert response[HEADER] == "hit"
+    assert f"0 of {taken + 1} free" in after
+    assert _enrol_box(after) != _enrol_box(before)
+
+
+def test_a_change_of_the_visitors_java_level_changes_the_verdict_at_once(hanoi, egov):
+    from lms.services import user_set_skills
+
+    _get(hanoi, egov.url)
+    _response, before = _get(hanoi, egov.url)
+    assert 'class="no"' not in _verdicts(before)
+    user = User.objects.get(email="dev.hanoi@wego.example")
+    user_set_skills(user=user, skills={"java": "basic"})
+    _response, after = _get(hanoi, egov.url)
+    assert 'class="no"' in _verdicts(after)
+    assert f'action="/programmes/{egov.pk}/apply/"' not in after
+
+
+def test_an_organisations_tier_change_changes_the_verdict_at_once(hanoi, egov):
+    from lms.models import MembershipTier
+
+    _get(hanoi, egov.url)
+    _response, before = _get(hanoi, egov.url)
+    assert 'class="no"' not in _verdicts(before)
+    organisation = User.objects.get(email="dev.hanoi@wego.example").organisation
+    organisation.membership_tier = MembershipTier.FRIENDSHIP
+    organisation.save()
+    _response, after = _get(hanoi, egov.url)
+    assert 'class="no"' in _verdicts(after)
+
+
+def test_a_new_csrf_secret_after_signing_in_again_is_not_served_old_tokens(egov):
+    from lms.demo import DEMO_PASSWORD
+
+    member = _csrf_client("dev.hanoi@wego.example")
+    _get(member, egov.url)
+    _response, html = _get(member, egov.url)
+    old_token = TOKEN.search(_enrol_box(html)).group(1)
+    signed_out = member.post("/accounts/logout/", {"csrfmiddlewaretoken": old_token})
+    assert signed_out.status_code == 302
+    login_page = member.get("/accounts/login/")
+    signed_in = member.post(
+        "/accounts/login/",
+        {
+            "login": "dev.hanoi@wego.example",
+            "password": DEMO_PASSWORD,
+            "csrfmiddlewaretoken": TOKEN.search(login_page.content.decode()).group(1),
+        },
+    )
+    assert signed_in.status_code == 302
+    assert member.session.get("_auth_user_id")
+    _response, fresh = _get(member, egov.url)
+    token = TOKEN.search(_enrol_box(fresh)).group(1)
+    # The old secret's tokens are refused; the part's tokens work.
+    refused = member.post(
+        f"/programmes/{egov.pk}/apply/",
+        {**APPLICATION, "csrfmiddlewaretoken": old_token},
+    )
+    assert refused.status_code == 403
+    applied = member.post(
+        f"/programmes/{egov.pk}/apply/", {**APPLICATION, "csrfmiddlewaretoken": token}
+    )
+    assert applied.status_code == 302
