@@ -33,13 +33,14 @@ Rules, so that nobody ever gets someone else's page or part of it:
   and enrolment are those of this request.
 * The programme page's enrolment box and viewer sections (``VISITOR_PARTS``)
   are also kept per visitor, so a repeated view costs no ``get_context``.
-  Their key adds to the page's the visitor's id, a hash of their CSRF secret
-  (the forms' tokens are valid for it; a log-in rotates it) and the state
-  versions of ``courses.services.cache_versions``: the programme's (its
+  Their key adds to the page's the visitor's id, a hash of the CSRF secret
+  they came with (a log-in rotates it) and the state versions of ``courses.services.cache_versions``: the programme's (its
   enrolments, offers, groups, support slots and bookings, presentations),
   the visitor's (their account, skills, groups, enrolments) and everyone's
   (organisations). The versions are read before the page's context is
   computed, so a change committed meanwhile leaves the copy unreachable.
+  The forms' tokens are not kept: each is filled in again from this
+  request's secret, as ``{% csrf_token %}`` does.
   Time alone (an enrolment window closing, an offer or a slot passing)
   changes them for at most ``PAGE_CACHE_SECONDS``. Messages are never kept.
 
@@ -98,6 +99,10 @@ VISITOR_PARTS = frozenset(
         "courses/includes/programme_viewer_sections.html",
     }
 )
+# ``{% csrf_token %}``'s field, its value cut out of kept parts and filled in
+# per request (a part's own text is escaped: it cannot hold this).
+CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+EMPTY_CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")(")')
 # ``context=`` of ``{% personal %}``: the page's ``get_context``; any other
 # value is the dotted path of a ``(request, page) -> dict`` function.
 PAGE_CONTEXT = "page"
@@ -111,7 +116,8 @@ class Recording:
     token: str = field(default_factory=lambda: secrets.token_hex(12))
     parts: list[tuple[str, str]] = field(default_factory=list)
     depth: int = 0
-    # (page id, state versions) read before the page's context was computed.
+    # (page id, state versions, CSRF secret) before the page's context was
+    # computed.
     versions: tuple | None = None
 
     def open(self, template_name: str, context_source: str) -> int:
@@ -148,10 +154,13 @@ def _state_versions(request, page_pk):
     return state_versions(page_pk, request.user.pk)
 
 
-def _parts_key(request, key: str, versions) -> str:
-    """The key of this visitor's ``VISITOR_PARTS`` of the page under ``key``,
-    for the CSRF secret the request holds now."""
-    secret = request.META.get("CSRF_COOKIE") or ""
+def _csrf_secret(request) -> str:
+    return request.META.get("CSRF_COOKIE") or ""
+
+
+def _parts_key(request, key: str, versions, secret: str) -> str:
+    """The key of this visitor's ``VISITOR_PARTS`` of the page under ``key``
+    for the CSRF secret they came with."""
     raw = "|".join(
         (
             key,
@@ -164,17 +173,25 @@ def _parts_key(request, key: str, versions) -> str:
     return f"cms:signed-in-parts:{digest}"
 
 
-def _store_parts(request, key: str, versions, rendered: dict[str, str]) -> None:
-    """Keep this visitor's rendered ``VISITOR_PARTS`` if their forms' tokens
-    belong to the CSRF secret they are keyed under."""
-    holds_token = any("csrfmiddlewaretoken" in html for html in rendered.values())
-    if holds_token and not request.META.get("CSRF_COOKIE"):
-        return
-    cache.set(
-        _parts_key(request, key, versions),
-        rendered,
-        getattr(settings, "PAGE_CACHE_SECONDS", 60),
+def _store_parts(request, key: str, versions, secret: str, rendered: dict) -> None:
+    """Keep this visitor's rendered ``VISITOR_PARTS``, their forms' tokens
+    cut out, for the CSRF secret they came with and, when the render gave
+    them one (they had no cookie), for that one too."""
+    kept = {name: CSRF_FIELD.sub(r"\1\2", html) for name, html in rendered.items()}
+    seconds = getattr(settings, "PAGE_CACHE_SECONDS", 60)
+    cache.set_many(
+        {
+            _parts_key(request, key, versions, held): kept
+            for held in {secret, _csrf_secret(request)}
+        },
+        seconds,
     )
+
+
+def _with_tokens(request, html: str) -> str:
+    """A kept part with a token of this request in each form, as
+    ``{% csrf_token %}`` gives (it also renews the CSRF cookie)."""
+    return EMPTY_CSRF_FIELD.sub(lambda m: m[1] + get_token(request) + m[2], html)
 
 
 @hooks.register("before_serve_page")
@@ -185,7 +202,7 @@ def _snapshot_state_versions(page, request, serve_args, serve_kwargs):
     if recording is not None and page._meta.label == "courses.ProgrammePage":
         versions = _state_versions(request, page.pk)
         if versions is not None:
-            recording.versions = (page.pk, versions)
+            recording.versions = (page.pk, versions, _csrf_secret(request))
 
 
 def _is_candidate(request) -> bool:
@@ -212,10 +229,11 @@ def _serve(request, key: str, entry: dict) -> HttpResponse:
     page = pickle.loads(entry["page"])  # noqa: S301 - written by _finish
     contexts: dict = {}
     versions = kept = None
+    secret = _csrf_secret(request)
     if any(name in VISITOR_PARTS for name, _ in entry["parts"]):
         versions = _state_versions(request, page.pk)
         if versions is not None:
-            kept = cache.get(_parts_key(request, key, versions))
+            kept = cache.get(_parts_key(request, key, versions, secret))
     kept = kept or {}
     rendered: dict[str, str] = {}
     chunks = entry["chunks"]
@@ -223,8 +241,7 @@ def _serve(request, key: str, entry: dict) -> HttpResponse:
     for (template_name, source), chunk in zip(entry["parts"], chunks[1:], strict=True):
         html = kept.get(template_name)
         if html is not None:
-            if "csrfmiddlewaretoken" in html:
-                get_token(request)  # the cookie is renewed as a render does
+            html = _with_tokens(request, html)
         else:
             if source:
                 context = _part_context(request, page, source, contexts)
@@ -236,7 +253,7 @@ def _serve(request, key: str, entry: dict) -> HttpResponse:
         body.append(html.encode())
         body.append(chunk)
     if versions is not None and rendered:
-        _store_parts(request, key, versions, {**kept, **rendered})
+        _store_parts(request, key, versions, secret, {**kept, **rendered})
     response = HttpResponse(b"".join(body))
     for name, value in entry["headers"]:
         response[name] = value
@@ -325,7 +342,8 @@ def _finish(request, response, recording: Recording):
             if name in VISITOR_PARTS
         }
         if mine_parts:
-            _store_parts(request, recording.key, recording.versions[1], mine_parts)
+            _page_pk, versions, secret = recording.versions
+            _store_parts(request, recording.key, versions, secret, mine_parts)
     response[HIT_HEADER] = "miss"
     return response
 

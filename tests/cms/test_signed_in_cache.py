@@ -411,3 +411,22 @@ def test_a_new_csrf_secret_after_signing_in_again_is_not_served_old_tokens(egov)
         f"/programmes/{egov.pk}/apply/", {**APPLICATION, "csrfmiddlewaretoken": token}
     )
     assert applied.status_code == 302
+
+
+def test_kept_parts_get_fresh_working_tokens_even_without_a_csrf_cookie(
+    egov, django_assert_num_queries
+):
+    member = _csrf_client("dev.hanoi@wego.example")
+    _get(member, egov.url)
+    member.cookies.pop("csrftoken", None)
+    _get(member, egov.url)
+    member.cookies.pop("csrftoken", None)
+    with django_assert_num_queries(2):
+        response, html = _get(member, egov.url)
+    assert response[HEADER] == "hit"
+    token = TOKEN.search(_enrol_box(html)).group(1)
+    assert member.cookies["csrftoken"].value  # the token's secret, sent along
+    applied = member.post(
+        f"/programmes/{egov.pk}/apply/", {**APPLICATION, "csrfmiddlewaretoken": token}
+    )
+    assert applied.status_code == 302
