@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lms.services import api_token_create
+from tests.reliability.servers import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,12 +26,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _database_url(settings) -> str:
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _start_daphne(env: dict, port: int) -> subprocess.Popen:
@@ -95,7 +90,7 @@ def test_a_question_crosses_between_two_daphne_processes(
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="lms.settings.base",
-        DATABASE_URL=_database_url(settings),
+        DATABASE_URL=database_url(settings),
         REDIS_URL=settings.REDIS_URL,
         PYTHONPATH=str(ROOT),
         LOG_LEVEL="WARNING",
