@@ -11,6 +11,7 @@ import json
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -28,7 +29,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lms.api import ErrorSerializer, error_responses, ok_example, request_example
+from lms.api import (
+    ErrorSerializer,
+    ValidationErrorSerializer,
+    error_responses,
+    ok_example,
+    request_example,
+)
 from lms.errors import Conflict, DomainError, PermissionDenied
 
 from . import selectors, services
@@ -943,6 +950,45 @@ class SupportSlotSerializer(serializers.Serializer):
         return data
 
 
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that says its UTC offset: no guessing the zone."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and parsed.tzinfo is None:
+                raise serializers.ValidationError(
+                    _("Give the UTC offset too, e.g. 2026-12-21T10:00:00+09:00.")
+                )
+        return super().to_internal_value(value)
+
+
+class SupportSlotPublishSerializer(serializers.Serializer):
+    starts_at = OffsetDateTimeField(
+        help_text="ISO 8601 with offset, e.g. 2026-12-21T10:00:00+09:00."
+    )
+    ends_at = OffsetDateTimeField(help_text="ISO 8601 with offset; after starts_at.")
+    timezone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text="IANA zone the slot is shown in; the programme's when omitted.",
+    )
+    capacity = serializers.IntegerField(
+        required=False, default=1, max_value=20, help_text="Places, at least 1."
+    )
+    video_link = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Shown only to the people who book the slot.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300
+    )
+
+
 SUPPORT_SLOT_EXAMPLE = {
     "id": 41,
     "starts_at": "2026-12-21T01:00:00Z",
@@ -1003,17 +1049,41 @@ UNAUTHENTICATED = OpenApiResponse(
 )
 
 
+NOT_TRAINER_SLOTS = OpenApiResponse(
+    ErrorSerializer,
+    description="not a trainer of this programme (nor the Secretariat)",
+    examples=[
+        _error_example(
+            403,
+            "permission_denied",
+            "Only this programme's trainers and the Secretariat can publish slots.",
+        )
+    ],
+)
+
+
 def _support_slot(programme: ProgrammePage, slot_pk: int):
     from .models import SupportSlot
 
     return get_object_or_404(SupportSlot, pk=slot_pk, programme=programme)
 
 
+def _require_slot_trainer(request, programme: ProgrammePage) -> None:
+    """Refuse non-trainers before reading the body: they learn nothing from it.
+
+    The service checks the same rule again; this only orders 403 before 400.
+    """
+    if not selectors.user_can_train(user=request.user, programme=programme):
+        raise PermissionDenied(
+            _("Only this programme's trainers and the Secretariat can publish slots.")
+        )
+
+
 class SupportSlotListView(CoursesAPIView):
     """Upcoming technical-support slots with free places, and your own bookings.
 
     For confirmed participants and the programme's trainers. The video link
-    is only given for slots the caller booked.
+    is only given for slots the caller booked. Trainers publish slots here too.
     """
 
     permission_classes = [IsAuthenticated]
@@ -1062,6 +1132,134 @@ class SupportSlotListView(CoursesAPIView):
                 "results": SupportSlotSerializer(rows, many=True).data,
             }
         )
+
+    @extend_schema(
+        operation_id="programmes_support_slots_publish",
+        request=SupportSlotPublishSerializer,
+        responses={
+            201: OpenApiResponse(
+                SupportSlotSerializer,
+                examples=[
+                    OpenApiExample(
+                        "published",
+                        value=SUPPORT_SLOT_EXAMPLE,
+                        response_only=True,
+                    )
+                ],
+            ),
+            400: OpenApiResponse(
+                ValidationErrorSerializer,
+                description="not ISO 8601 with offset, ends before it starts, "
+                "in the past, no places, or an unknown time zone",
+                examples=[
+                    _error_example(
+                        400, "invalid_slot", "A slot ends after it starts.", "order"
+                    ),
+                    _error_example(
+                        400, "invalid_slot", "A slot must be in the future.", "past"
+                    ),
+                    _error_example(
+                        400,
+                        "invalid_slot",
+                        "Europe/Seul is not a time zone name such as Asia/Seoul.",
+                        "time zone",
+                    ),
+                    OpenApiExample(
+                        "not ISO 8601",
+                        value={
+                            "code": "invalid_slot",
+                            "detail": "Give the start and end as ISO 8601 times "
+                            "with a UTC offset, and the other fields as described.",
+                            "errors": {
+                                "starts_at": [
+                                    "Give the UTC offset too, e.g. "
+                                    "2026-12-21T10:00:00+09:00."
+                                ]
+                            },
+                        },
+                        status_codes=["400"],
+                        response_only=True,
+                    ),
+                ],
+            ),
+            401: UNAUTHENTICATED,
+            403: NOT_TRAINER_SLOTS,
+            404: NOT_FOUND,
+        },
+        examples=[
+            request_example(
+                "One hour, Seoul time",
+                {
+                    "starts_at": "2026-12-21T10:00:00+09:00",
+                    "ends_at": "2026-12-21T11:00:00+09:00",
+                    "timezone": "Asia/Seoul",
+                    "capacity": 1,
+                    "video_link": "https://meet.wego.example/egovframe-support-1",
+                    "note": "Spring Boot migration and MyBatis mappers",
+                },
+            )
+        ],
+    )
+    def post(self, request, pk: int):
+        """A trainer (or the Secretariat) publishes one slot."""
+        programme = _programme(pk)
+        _require_slot_trainer(request, programme)
+        serializer = SupportSlotPublishSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise DomainError(
+                _(
+                    "Give the start and end as ISO 8601 times with a UTC offset, "
+                    "and the other fields as described."
+                ),
+                code="invalid_slot",
+                errors=serializer.errors,
+            )
+        data = serializer.validated_data
+        slot = services.support_slot_publish(
+            programme=programme,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            timezone_name=data["timezone"],
+            capacity=data["capacity"],
+            video_link=data["video_link"],
+            note=data["note"],
+        )
+        row = selectors.support_slot_view(slot=slot, user=request.user)
+        return Response(SupportSlotSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class SupportSlotDetailView(CoursesAPIView):
+    """Remove a slot; whoever booked it is told by e-mail."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="programmes_support_slots_withdraw",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="removed; its bookers are e-mailed"),
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="not a trainer of this programme (nor the Secretariat)",
+                examples=[
+                    _error_example(
+                        403,
+                        "permission_denied",
+                        "Only this programme's trainers and the Secretariat can "
+                        "remove slots.",
+                    )
+                ],
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    def delete(self, request, pk: int, slot_pk: int):
+        programme = _programme(pk)
+        slot = _support_slot(programme, slot_pk)
+        services.support_slot_withdraw(slot=slot, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SupportSlotBookView(CoursesAPIView):

@@ -50,6 +50,11 @@ urlpatterns = [
         name="api-programme-support-slots",
     ),
     path(
+        "programmes/<id:pk>/support-slots/<id:slot_pk>/",
+        api.SupportSlotDetailView.as_view(),
+        name="api-programme-support-slot",
+    ),
+    path(
         "programmes/<id:pk>/support-slots/<id:slot_pk>/book/",
         api.SupportSlotBookView.as_view(),
         name="api-programme-support-slot-book",

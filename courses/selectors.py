@@ -460,8 +460,6 @@ def support_slots_for(
     Two queries whatever the number of slots: the slots with their booked
     count, then the viewer's own active bookings.
     """
-    import zoneinfo
-
     from .models import SupportBooking, SupportBookingStatus, SupportSlot
 
     slots = (
@@ -481,35 +479,59 @@ def support_slots_for(
             status=SupportBookingStatus.BOOKED,
         )
     }
-    viewer_zone = None
-    if getattr(user, "timezone", None):
-        try:
-            viewer_zone = zoneinfo.ZoneInfo(user.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            viewer_zone = None
+    viewer_zone = _viewer_zone(user)
     rows = []
     for slot in slots:
         left = max(slot.capacity - slot.booked, 0)
         booking = mine.get(slot.pk)
         if left == 0 and booking is None and not include_full:
             continue
-        local_start = timezone.localtime(slot.starts_at, slot.zoneinfo)
-        viewer_start = None
-        if viewer_zone is not None:
-            mine_local = timezone.localtime(slot.starts_at, viewer_zone)
-            if mine_local.utcoffset() != local_start.utcoffset():
-                viewer_start = mine_local
         rows.append(
-            SupportSlotView(
-                slot=slot,
-                seats_left=left,
-                booking=booking,
-                local_start=local_start,
-                local_end=timezone.localtime(slot.ends_at, slot.zoneinfo),
-                viewer_start=viewer_start,
-            )
+            _slot_view(slot, seats_left=left, booking=booking, viewer_zone=viewer_zone)
         )
     return rows
+
+
+def support_slot_view(*, slot, user) -> SupportSlotView:
+    """One slot as ``user`` sees it, e.g. the one a trainer just published."""
+    from .models import SupportBookingStatus
+
+    booked = slot.bookings.filter(status=SupportBookingStatus.BOOKED)
+    booking = booked.filter(enrolment__user=user).first()
+    return _slot_view(
+        slot,
+        seats_left=max(slot.capacity - booked.count(), 0),
+        booking=booking,
+        viewer_zone=_viewer_zone(user),
+    )
+
+
+def _viewer_zone(user):
+    import zoneinfo
+
+    if getattr(user, "timezone", None):
+        try:
+            return zoneinfo.ZoneInfo(user.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return None
+    return None
+
+
+def _slot_view(slot, *, seats_left: int, booking, viewer_zone) -> SupportSlotView:
+    local_start = timezone.localtime(slot.starts_at, slot.zoneinfo)
+    viewer_start = None
+    if viewer_zone is not None:
+        mine_local = timezone.localtime(slot.starts_at, viewer_zone)
+        if mine_local.utcoffset() != local_start.utcoffset():
+            viewer_start = mine_local
+    return SupportSlotView(
+        slot=slot,
+        seats_left=seats_left,
+        booking=booking,
+        local_start=local_start,
+        local_end=timezone.localtime(slot.ends_at, slot.zoneinfo),
+        viewer_start=viewer_start,
+    )
 
 
 def support_bookings_of(*, user):
