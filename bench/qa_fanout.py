@@ -308,8 +308,12 @@ async def drive(ports, path, keys, duration, q_rate, v_rate) -> dict:
                 "Origin": "http://localhost",
             },
             max_queue=None,
+            open_timeout=120,
             ping_interval=None,
         )
+        # The first frame (snapshot) comes once the server has worked through
+        # the listeners' joins queued before ours: the load starts on a settled room.
+        await asyncio.wait_for(ws.recv(), 120)
         conns.append(ws)
     question_ids: list[int] = []
 

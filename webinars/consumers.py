@@ -16,6 +16,7 @@ from lms.errors import DomainError
 from . import services
 from .models import WebinarPage
 from .realtime import room_group, user_group
+from .rooms import hub
 from .selectors import (
     qa_events_since,
     qa_snapshot,
@@ -91,7 +92,8 @@ class QAConsumer(AsyncWebsocketConsumer):
     visibility; asking and voting need registration, moderating needs the
     moderator role — the services check both. A bad message gets an ``error``
     frame and the socket stays open. Room events arrive pre-encoded from
-    ``realtime``; this consumer only picks the variant for its viewer.
+    ``realtime`` through this process's room (``rooms``); this consumer only
+    picks the variant for its viewer (``variants``).
 
     Revocation: every socket also joins its person's group (``user.<id>``).
     Logging out closes the sockets of that session, deactivation all of them
@@ -102,6 +104,7 @@ class QAConsumer(AsyncWebsocketConsumer):
     """
 
     webinar = None
+    room = None
     presence_id = None
     watch_task = None
     revoked_code = None
@@ -127,12 +130,16 @@ class QAConsumer(AsyncWebsocketConsumer):
             self.scope, self.user
         )
         self.checked_at = time.monotonic()
-        # Join before reading state, so nothing falls between the two; the
-        # user's group carries revocation (log-out, deactivation, access).
+        # Join before reading state, so nothing falls between the two (events
+        # wait in the room until the snapshot is out); the user's group
+        # carries revocation (log-out, deactivation, access).
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
         await self.accept()
+        self.room = hub()
+        await self.room.join(webinar.pk, self)
         await self.send_initial_state()
+        await self.room.ready(webinar.pk, self)
         self.presence_id = await self.call(services.presence_join, user=self.user)
         if self.presence_id is not None:
             self.presence_id = self.presence_id.pk
@@ -226,6 +233,8 @@ class QAConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.watch_task is not None:
             self.watch_task.cancel()
+        if self.room is not None:
+            await self.room.leave(self.webinar.pk, self)
         if self.webinar is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(
@@ -335,13 +344,17 @@ class QAConsumer(AsyncWebsocketConsumer):
             answer_text=content.get("answer_text", ""),
         )
 
-    async def qa_frames(self, message):
-        """Room events, already encoded: send this viewer's variant of each."""
+    def variants(self, items: list[dict]) -> list[tuple[dict, str]]:
+        """Room events, already encoded: which variant of each this viewer gets.
+
+        Called by the room (``rooms.Hub``) for every batch, in event order.
+        """
         if self.revoked_code is not None:
-            return
+            return []
         me = self.user.pk
         prefix = "mod" if self.moderator else "pub"
-        for item in message["items"]:
+        chosen = []
+        for item in items:
             question_id = item["question_id"]
             if item["voter"] == me and question_id is not None:
                 if item["voted"]:
@@ -349,9 +362,9 @@ class QAConsumer(AsyncWebsocketConsumer):
                 else:
                     self.my_votes.discard(question_id)
             key = prefix + ("_v" if question_id in self.my_votes else "")
-            text = item["frames"].get(key)
-            if text is not None:
-                await self.send(text_data=text)
+            if item["frames"].get(key) is not None:
+                chosen.append((item, key))
+        return chosen
 
 
 def _as_int(value):

@@ -8,11 +8,14 @@ that was not stored. Three things keep a room fast with a thousand sockets:
 * vote-count updates are coalesced for ``VOTE_BATCH_SECONDS``: only the latest
   state of each question goes out (it carries the full question, so nothing is
   lost), with everything pending sent in one group message, in event order;
+* each server process receives the batch once and frames it for its own
+  sockets (``rooms``), instead of one channel message per socket;
 * group sends may drop messages under load (channel layers do, by design):
   clients resync by event id, so a drop costs a resync, never a question.
 """
 
 import asyncio
+import contextvars
 import json
 import logging
 import os
@@ -20,6 +23,7 @@ import os
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
+from .rooms import fanout_group
 from .selectors import event_message
 
 logger = logging.getLogger(__name__)
@@ -32,6 +36,10 @@ _scheduled: set[int] = set()
 
 
 def room_group(webinar_id: int) -> str:
+    """Every Q&A socket of a webinar (its channel-layer registry: ZCARD = sockets).
+
+    Events do not go through it: they go once per process to ``fanout_group``.
+    """
     return f"webinar.{webinar_id}.qa"
 
 
@@ -101,7 +109,8 @@ async def _group_send(webinar_id: int, items: list[dict]) -> None:
         return
     try:
         await layer.group_send(
-            room_group(webinar_id), {"type": "qa.frames", "items": items}
+            fanout_group(webinar_id),
+            {"type": "qa.frames", "webinar": webinar_id, "items": items},
         )
     except Exception:  # A broken layer must not break the action that was stored.
         logger.exception("Q&A broadcast failed for webinar %s", webinar_id)
@@ -143,6 +152,50 @@ def broadcast(webinar_id: int, item: dict, *, coalesce_key=None) -> None:
         else ("event", item["event_id"], id(item))
     )
     loop.call_soon_threadsafe(_enqueue, webinar_id, key, item, coalesce_key is not None)
+
+
+_computing: set[tuple[int, str]] = set()
+
+
+async def _compute_and_send(webinar_id: int, key: str, compute) -> None:
+    from channels.db import database_sync_to_async
+
+    # Cleared before computing: a change from now on schedules a fresh count.
+    _computing.discard((webinar_id, key))
+    try:
+        item = await database_sync_to_async(compute)(webinar_id)
+    except Exception:  # a failed count is followed by the next change's
+        logger.exception("Q&A %s for webinar %s failed", key, webinar_id)
+        return
+    _enqueue(webinar_id, key, item, coalesce=False)
+
+
+def _schedule_computed(webinar_id: int, key: str, compute) -> None:
+    if (webinar_id, key) in _computing:
+        return
+    _computing.add((webinar_id, key))
+    asyncio.get_running_loop().call_later(
+        VOTE_BATCH_SECONDS,
+        lambda: asyncio.ensure_future(_compute_and_send(webinar_id, key, compute)),
+    )
+
+
+def broadcast_computed(webinar_id: int, key: str, compute) -> None:
+    """Broadcast ``compute(webinar_id)`` (an encoded item) soon, computed once.
+
+    In the server, every call within ``VOTE_BATCH_SECONDS`` shares one
+    computation, done in the database thread at the end of the window, so
+    it sees all of their changes. Elsewhere it computes and sends at once.
+    """
+    loop = _main_loop()
+    if loop is None:
+        async_to_sync(_group_send)(webinar_id, [compute(webinar_id)])
+        return
+    # A fresh context: the computation must not inherit "inside the database
+    # thread" from the caller, or its own database call would wait on itself.
+    loop.call_soon_threadsafe(
+        _schedule_computed, webinar_id, key, compute, context=contextvars.Context()
+    )
 
 
 async def _user_send(user_id: int, message: dict) -> None:

@@ -203,7 +203,7 @@ def room_last_event_id(*, webinar: WebinarPage) -> int:
 
 
 def attendees_count(
-    *, webinar: WebinarPage, now: datetime.datetime | None = None
+    *, webinar: WebinarPage | int, now: datetime.datetime | None = None
 ) -> int:
     """Distinct registered people connected now (heartbeat within two minutes)."""
     now = now or timezone.now()

@@ -109,13 +109,18 @@ def _record(
     return event
 
 
+def _attendees_item(webinar_id: int) -> dict:
+    count = attendees_count(webinar=webinar_id)
+    return realtime.encode_plain({"type": "attendees", "count": count})
+
+
 def _broadcast_attendees(webinar: WebinarPage) -> None:
-    count = attendees_count(webinar=webinar)
-    realtime.broadcast(
-        webinar.pk,
-        realtime.encode_plain({"type": "attendees", "count": count}),
-        coalesce_key="attendees",
-    )
+    """The new attendee count, counted at most once per batch window and process.
+
+    A thousand people joining at the start of a webinar would otherwise be a
+    thousand counts (and broadcasts) of which the room only sees the last.
+    """
+    realtime.broadcast_computed(webinar.pk, "attendees", _attendees_item)
 
 
 # --- rate limits (atomic: cache add/incr, shared through Redis when configured) -

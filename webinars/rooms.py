@@ -1,0 +1,227 @@
+"""This process's Q&A sockets, room by room, and the fan-out of events to them.
+
+A textbook Channels room puts every socket's channel in the room's group, so
+one event becomes one channel-layer message per socket (a thousand Redis
+pushes, a thousand consumer dispatches) before a single byte goes out. Here
+each server process has **one** channel per event loop, subscribed to the
+fan-out group of every room it has sockets in, and delivers locally:
+
+* one channel-layer message per event batch and process, whatever the
+  number of sockets;
+* each event variant is framed once (the JSON text was encoded once in
+  ``realtime``); under Daphne the frame bytes go straight to each socket's
+  transport, all of a batch in one write, instead of one ASGI send per frame;
+* a socket that has not finished its snapshot is buffered, so nothing falls
+  between the snapshot and the live events;
+* a socket whose unsent bytes pass ``MAX_BACKLOG_BYTES`` (a client that stopped
+  reading) is closed alone with 1013 (try again later): its memory stays
+  bounded, and its script reconnects with ``?since=`` and gets what it missed.
+
+Elsewhere (the test communicator, other ASGI servers) events go through the
+consumer's ordinary ``send``; the order and the variants are the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+import weakref
+
+from autobahn.websocket.protocol import PreparedMessage
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKLOG_BYTES = 512 * 1024
+CLOSE_TOO_SLOW = 1013
+# channels-redis forgets group members after ``group_expiry``; re-join well before.
+REJOIN_SECONDS = 3600
+
+
+def fanout_group(webinar_id: int) -> str:
+    """The group of the *processes* holding sockets of a webinar's room."""
+    return f"webinar.{webinar_id}.qa.fanout"
+
+
+def _transport_of(consumer):
+    """Daphne's WebSocket protocol behind a consumer, when frames may go straight out.
+
+    Daphne hands each application ``partial(server.handle_reply, protocol)``
+    as its ``send`` (under Channels' session wrapper); the protocol is
+    Autobahn's, which can send pre-built frames. Anything else (or a connection with per-message compression)
+    goes through ASGI.
+    """
+    send = getattr(consumer, "base_send", None)
+    # Channels' session middleware wraps ``send`` to save sessions on HTTP
+    # responses only; WebSocket frames pass through it untouched.
+    while hasattr(getattr(send, "__self__", None), "real_send"):
+        send = send.__self__.real_send
+    if not isinstance(send, functools.partial) or not send.args:
+        return None
+    protocol = send.args[0]
+    if not hasattr(protocol, "sendData") or not hasattr(protocol, "STATE_OPEN"):
+        return None
+    if getattr(protocol, "_perMessageCompress", None) is not None:
+        return None
+    return protocol
+
+
+def _backlog(protocol) -> int:
+    """Bytes written to a socket that the kernel has not taken yet."""
+    transport = getattr(protocol, "transport", None)
+    if transport is None:
+        return 0
+    pending = getattr(transport, "_tempDataLen", 0)
+    data = getattr(transport, "dataBuffer", b"")
+    return pending + len(data) - getattr(transport, "offset", 0)
+
+
+def _wire(item: dict, key: str) -> bytes:
+    """The WebSocket frame of one variant of one item, built once per process."""
+    wire = item.get("wire")
+    if wire is None:
+        wire = item["wire"] = {}
+    frame = wire.get(key)
+    if frame is None:
+        payload = item["frames"][key].encode("utf-8")
+        frame = wire[key] = PreparedMessage(payload, False, False, True).payloadHybi
+    return frame
+
+
+class _Member:
+    __slots__ = ("consumer", "protocol", "buffer")
+
+    def __init__(self, consumer):
+        self.consumer = consumer
+        self.protocol = _transport_of(consumer)
+        self.buffer: list[dict] | None = []  # None once the snapshot is out
+
+
+class Hub:
+    """The rooms of one event loop (one server process)."""
+
+    def __init__(self) -> None:
+        self.rooms: dict[int, dict[int, _Member]] = {}
+        self.joined_at: dict[int, float] = {}
+        self.channel: str | None = None
+        self.reader: asyncio.Task | None = None
+        self.lock = asyncio.Lock()
+
+    async def join(self, webinar_id: int, consumer) -> None:
+        """Register a socket; events for it are held until ``ready``."""
+        layer = get_channel_layer()
+        async with self.lock:
+            if self.channel is None:
+                self.channel = await layer.new_channel()
+                self.reader = asyncio.ensure_future(self._read(layer, self.channel))
+            room = self.rooms.setdefault(webinar_id, {})
+            room[id(consumer)] = _Member(consumer)
+            joined = self.joined_at.get(webinar_id)
+            if joined is None or time.monotonic() - joined > REJOIN_SECONDS:
+                try:
+                    await layer.group_add(fanout_group(webinar_id), self.channel)
+                except BaseException:
+                    self._forget(webinar_id, consumer)
+                    raise
+                self.joined_at[webinar_id] = time.monotonic()
+
+    async def ready(self, webinar_id: int, consumer) -> None:
+        """The socket has its snapshot: send what arrived meanwhile, then go live."""
+        member = self.rooms.get(webinar_id, {}).get(id(consumer))
+        if member is None:
+            return
+        while member.buffer:
+            items, member.buffer = member.buffer, []
+            await self._send(webinar_id, member, items)
+        member.buffer = None
+
+    async def leave(self, webinar_id: int, consumer) -> None:
+        async with self.lock:
+            self._forget(webinar_id, consumer)
+            if webinar_id in self.rooms or webinar_id not in self.joined_at:
+                return
+            del self.joined_at[webinar_id]
+            layer = get_channel_layer()
+            try:
+                await layer.group_discard(fanout_group(webinar_id), self.channel)
+            except Exception:  # membership expires on its own; nothing is lost
+                logger.exception("Q&A fan-out: leaving room %s failed", webinar_id)
+            if not self.rooms and not self.joined_at and self.reader is not None:
+                self.reader.cancel()
+                self.reader = None
+                self.channel = None
+
+    def _forget(self, webinar_id: int, consumer) -> bool:
+        room = self.rooms.get(webinar_id)
+        if room is None or room.pop(id(consumer), None) is None:
+            return False
+        if not room:
+            del self.rooms[webinar_id]
+        return True
+
+    async def _read(self, layer, channel: str) -> None:
+        while True:
+            try:
+                message = await layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a layer hiccup (Redis restart): wait, read again
+                logger.exception("Q&A fan-out: receive failed")
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") != "qa.frames":
+                continue
+            try:
+                await self.deliver(message["webinar"], message["items"])
+            except Exception:  # one bad batch must not stop the room
+                logger.exception("Q&A fan-out: delivery failed")
+
+    async def deliver(self, webinar_id: int, items: list[dict]) -> None:
+        """Send a batch of encoded items to every local socket of a room."""
+        room = self.rooms.get(webinar_id)
+        if not room:
+            return
+        for member in list(room.values()):
+            if member.buffer is not None:
+                member.buffer.extend(items)
+                continue
+            try:
+                await self._send(webinar_id, member, items)
+            except Exception:  # one broken socket is closed alone
+                logger.exception("Q&A fan-out: a socket failed")
+
+    async def _send(self, webinar_id: int, member: _Member, items: list[dict]) -> None:
+        consumer = member.consumer
+        chosen = consumer.variants(items)
+        if not chosen:
+            return
+        protocol = member.protocol
+        if protocol is None:
+            for item, key in chosen:
+                await consumer.send(text_data=item["frames"][key])
+            return
+        if protocol.state != protocol.STATE_OPEN:
+            return
+        if _backlog(protocol) > MAX_BACKLOG_BYTES:
+            self._forget(webinar_id, consumer)
+            logger.warning(
+                "Q&A socket of user %s too far behind; closed for resync",
+                getattr(consumer.user, "pk", None),
+            )
+            asyncio.ensure_future(consumer.close(code=CLOSE_TOO_SLOW))
+            return
+        protocol.sendData(b"".join(_wire(item, key) for item, key in chosen))
+
+
+_hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """The hub of the running event loop."""
+    loop = asyncio.get_running_loop()
+    current = _hubs.get(loop)
+    if current is None:
+        current = _hubs[loop] = Hub()
+    return current
