@@ -169,6 +169,30 @@ class ApplyResultSerializer(EnrolmentSerializer):
         }
 
 
+class NominateSerializer(serializers.Serializer):
+    emails = serializers.ListField(
+        child=serializers.EmailField(),
+        min_length=1,
+        max_length=20,
+        help_text="E-mails of officials of the focal point's organisation; "
+        "at most the programme's delegation size.",
+    )
+    answers = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text="The programme's questions, answered once for all nominees.",
+    )
+
+    validate_answers = ApplySerializer.validate_answers
+
+
+class NominationSerializer(EnrolmentSerializer):
+    email = serializers.EmailField(source="user.email")
+    group = serializers.IntegerField(
+        source="group_id", help_text="The delegation the nominees form."
+    )
+
+
 class MyEnrolmentSerializer(EnrolmentSerializer):
     programme = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -541,6 +565,131 @@ class EnrolView(CoursesAPIView):
         )
         return Response(
             ApplyResultSerializer(enrolment).data, status=status.HTTP_201_CREATED
+        )
+
+
+class NominationView(CoursesAPIView):
+    """A city's focal point nominates its officials; they are enrolled together.
+
+    The nomination is the focal point's endorsement: nominees go to approval
+    (if the programme has one) or straight to seats, as one delegation.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="programmes_nominations_create",
+        request=NominateSerializer,
+        responses={
+            201: NominationSerializer(many=True),
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                503,
+                codes={
+                    400: [
+                        (
+                            "invalid_nominee",
+                            "Some officials cannot be nominated: "
+                            "lan@hanoi.example: Only officials of Hanoi can be "
+                            "nominated by its focal point.",
+                        ),
+                        (
+                            "group_too_large",
+                            "You can nominate at most 3 officials for this programme.",
+                        ),
+                        (
+                            "invalid_answers",
+                            "Some e-mail addresses or answers are not valid.",
+                        ),
+                    ],
+                    403: [
+                        (
+                            "not_focal_point",
+                            "Only the focal point registered for a city or "
+                            "organisation can nominate its officials.",
+                        ),
+                        INELIGIBLE,
+                    ],
+                    404: [NO_PROGRAMME],
+                    409: [
+                        (
+                            "already_enrolled",
+                            "minh.tran@hanoi.example has already applied to this "
+                            "programme (Confirmed).",
+                        ),
+                        (
+                            "full",
+                            "All seats are taken and this programme has no waitlist.",
+                        ),
+                    ],
+                    503: [
+                        (
+                            "busy",
+                            "Many people are applying right now; please try "
+                            "again in a moment.",
+                        )
+                    ],
+                },
+                descriptions={
+                    403: "Not a focal point, or a nominee is ineligible "
+                    "(`reasons` lists every rule's verdict).",
+                    503: "The seat lock is busy; retry after `Retry-After` seconds.",
+                },
+            ),
+        },
+        examples=[
+            request_example(
+                "Hanoi's ICT department nominates two officials",
+                {
+                    "emails": ["dev.hanoi@wego.example", "minh.tran@hanoi.example"],
+                    "answers": {"motivation": "Both run the city's data portal."},
+                },
+            ),
+            ok_example(
+                "Seated together",
+                [
+                    {
+                        "id": 830,
+                        "status": "confirmed",
+                        "waitlist_position": None,
+                        "email": "dev.hanoi@wego.example",
+                        "group": 15,
+                    },
+                    {
+                        "id": 831,
+                        "status": "confirmed",
+                        "waitlist_position": None,
+                        "email": "minh.tran@hanoi.example",
+                        "group": 15,
+                    },
+                ],
+                201,
+            ),
+        ],
+    )
+    def post(self, request, pk: int):
+        programme = _programme(pk)
+        services.nominating_organisation(nominator=request.user, programme=programme)
+        serializer = NominateSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise DomainError(
+                _("Some e-mail addresses or answers are not valid."),
+                code="invalid_answers",
+                errors=serializer.errors,
+            )
+        enrolments = services.enrolment_nominate(
+            programme=programme,
+            nominator=request.user,
+            emails=serializer.validated_data["emails"],
+            answers=serializer.validated_data.get("answers"),
+        )
+        return Response(
+            NominationSerializer(enrolments, many=True).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

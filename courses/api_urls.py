@@ -20,6 +20,11 @@ urlpatterns = [
         name="api-programme-enrol",
     ),
     path(
+        "programmes/<id:pk>/nominations/",
+        api.NominationView.as_view(),
+        name="api-programme-nominations",
+    ),
+    path(
         "programmes/<id:pk>/roster/",
         api.RosterView.as_view(),
         name="api-programme-roster",

@@ -80,11 +80,45 @@ class ApplicationForm(forms.Form):
             if not asked:
                 del self.fields[name]
 
+    # Fields that are not answers to the programme's questions.
+    not_answers = ("letter_of_intent", "colleagues")
+
     def answers(self) -> dict:
         return {
             k: v
             for k, v in self.cleaned_data.items()
-            if k not in ("letter_of_intent", "colleagues") and v not in (None, "")
+            if k not in self.not_answers and v not in (None, "")
+        }
+
+
+class NominationForm(ApplicationForm):
+    """A focal point names the officials of their city who will attend.
+
+    The programme's questions are answered once for all of them.
+    """
+
+    emails = GroupField(
+        label=_("Officials you nominate"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "E-mail addresses of up to %(n)s officials of %(org)s with a WeGO "
+            "Learning account. They are seated together or wait together."
+        ),
+    )
+
+    not_answers = ("letter_of_intent", "colleagues", "emails")
+    field_order = ["emails"]
+    # Its fields' names and ids never clash with the application form's.
+    prefix = "nominate"
+
+    def __init__(self, *args, programme, organisation, **kwargs):
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields.pop("colleagues", None)
+        self.fields.pop("letter_of_intent", None)
+        field = self.fields["emails"]
+        field.help_text = field.help_text % {
+            "n": programme.max_group_size,
+            "org": organisation.name,
         }
 
 

@@ -417,7 +417,7 @@ class ProgrammePage(Page):
         from django.urls import reverse
 
         from . import selectors
-        from .forms import ApplicationForm, PresentationForm
+        from .forms import ApplicationForm, NominationForm, PresentationForm
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
@@ -439,6 +439,9 @@ class ProgrammePage(Page):
         can_apply = (
             user.is_authenticated and enrolment is None and eligible and self.is_open
         )
+        nomination_org = (
+            selectors.focal_point_organisation(user=user) if self.is_open else None
+        )
         show_slides = shared["has_presentations"] and (
             viewer.is_confirmed or viewer.can_train
         )
@@ -453,6 +456,13 @@ class ProgrammePage(Page):
                 "can_apply": can_apply,
                 "application_form": ApplicationForm(programme=self)
                 if can_apply
+                else None,
+                "nomination_org": nomination_org,
+                "nomination_form": NominationForm(
+                    programme=self,
+                    organisation=nomination_org,
+                )
+                if nomination_org is not None
                 else None,
                 "seats_left": viewer.seats_left,
                 "presentations": selectors.cohort_presentations(programme=self)

@@ -273,6 +273,35 @@ def my_enrolments(*, user) -> QuerySet[Enrolment]:
     )
 
 
+def focal_point_organisation(*, user):
+    """The organisation whose registered focal point ``user`` is, else None.
+
+    A focal point is a signed-in, active account whose e-mail is the
+    ``focal_point_email`` of its own organisation (compared case-insensitively):
+    the Secretariat registers that address, so it is trusted to nominate.
+    """
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    organisation = user.organisation if user.organisation_id else None
+    if organisation is None or not organisation.focal_point_email:
+        return None
+    if organisation.focal_point_email.strip().lower() != user.email.strip().lower():
+        return None
+    return organisation
+
+
+def nominations_by(*, user) -> QuerySet[Enrolment]:
+    """The officials a focal point nominated, newest programme first."""
+    return (
+        Enrolment.objects.filter(
+            group__created_by=user, endorsed_by_email__iexact=user.email
+        )
+        .exclude(user=user)
+        .select_related("programme", "user")
+        .order_by("-programme__starts_on", "programme_id", "pk")
+    )
+
+
 def calendar_sessions(*, user) -> QuerySet[Session]:
     """Every session of the programmes where the person holds a confirmed seat."""
     return (

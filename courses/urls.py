@@ -13,6 +13,7 @@ urlpatterns = [
         name="programme_calendar",
     ),
     path("programmes/<id:pk>/apply/", views.programme_apply, name="apply"),
+    path("programmes/<id:pk>/nominate/", views.programme_nominate, name="nominate"),
     path(
         "programmes/<id:pk>/presentation/",
         views.presentation_upload,

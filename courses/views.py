@@ -20,6 +20,7 @@ from . import selectors, services
 from .calendar import programme_ics, support_booking_ics, user_feed_ics
 from .forms import (
     ApplicationForm,
+    NominationForm,
     PresentationForm,
     ProgrammeFilterForm,
     SupportSlotForm,
@@ -142,6 +143,59 @@ def programme_apply(request, pk: int):
     return redirect(programme.url)
 
 
+def _nominated_message(enrolments: list[Enrolment]) -> str:
+    names = ", ".join(e.user.email for e in enrolments)
+    status = enrolments[0].status
+    if status == EnrolmentStatus.CONFIRMED:
+        return _("Nominated %(list)s: their seats are confirmed.") % {"list": names}
+    if status == EnrolmentStatus.WAITLISTED:
+        return _(
+            "Nominated %(list)s: they wait together from number %(pos)s on the "
+            "waitlist."
+        ) % {"list": names, "pos": enrolments[0].waitlist_position}
+    return _(
+        "Nominated %(list)s: their applications were received; we will e-mail "
+        "them the decision."
+    ) % {"list": names}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_nominate(request, pk: int):
+    """A city's focal point nominates its officials; refusals stay in the form."""
+    programme = _live_programme(pk)
+    organisation = selectors.focal_point_organisation(user=request.user)
+    if organisation is None:
+        raise Http404
+    form = NominationForm(
+        request.POST if request.method == "POST" else None,
+        programme=programme,
+        organisation=organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolments = services.enrolment_nominate(
+                programme=programme,
+                nominator=request.user,
+                emails=form.cleaned_data["emails"],
+                answers=form.answers(),
+            )
+        except DomainError as exc:
+            problems = exc.extra.get("colleagues") or {}
+            for email, problem in problems.items():
+                form.add_error("emails", f"{email}: {problem}")
+            if not problems:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _nominated_message(enrolments))
+            return redirect(programme.url)
+    return render(
+        request,
+        "courses/nominate.html",
+        {"programme": programme, "organisation": organisation, "form": form},
+    )
+
+
 @login_required
 @require_POST
 def enrolment_withdraw(request, pk: int):
@@ -236,6 +290,9 @@ def my_programmes(request):
             (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED), None
         )
         enrolment.next_session = next(iter(enrolment.programme.upcoming_sessions), None)
+    nominations = []
+    if selectors.focal_point_organisation(user=request.user) is not None:
+        nominations = list(selectors.nominations_by(user=request.user))
     feed = request.build_absolute_uri(
         reverse("courses:calendar_feed", args=[request.user.calendar_token])
     )
@@ -245,6 +302,7 @@ def my_programmes(request):
         {
             "support_bookings": list(selectors.support_bookings_of(user=request.user)),
             "enrolments": enrolments,
+            "nominations": nominations,
             "feed_url": feed,
             "user_zone": request.user.timezone or "UTC",
         },

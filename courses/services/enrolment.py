@@ -1,4 +1,5 @@
-"""Every enrolment state change: apply, endorse, approve, reject, withdraw, offers.
+"""Every enrolment state change: apply, nominate, endorse, approve, reject,
+withdraw, offers.
 
 Seat allocation happens only while holding the programme's row lock
 (``SELECT … FOR UPDATE`` under READ COMMITTED), taken once per transaction,
@@ -32,7 +33,11 @@ from ..models import (
     WaitlistOffer,
 )
 from ..rules import rule_values
-from ..selectors import programme_eligibility, user_can_manage
+from ..selectors import (
+    focal_point_organisation,
+    programme_eligibility,
+    user_can_manage,
+)
 from . import cache_versions
 from .answers import check_pdf, clean_answers
 
@@ -293,6 +298,71 @@ def _refuse_ineligible(programme, user, verdicts, *, extra=None):
     )
 
 
+def _wanted(emails, *, leaving_out: str = "") -> list[str]:
+    """The e-mails, trimmed, lower-cased, without repeats or ``leaving_out``."""
+    wanted = []
+    for email in emails or []:
+        email = (email or "").strip().lower()
+        if email and email != leaving_out and email not in wanted:
+            wanted.append(email)
+    return wanted
+
+
+def _officials(
+    *,
+    programme: ProgrammePage,
+    organisation,
+    wanted: list[str],
+    outsider: str,
+    summary: str,
+    code: str,
+) -> list:
+    """The officials behind ``wanted``, each checked like an applicant.
+
+    Every address must be an active account of ``organisation`` (``outsider``
+    says why not, ``summary`` lists the refusals), and each official must
+    pass every rule about the person on their own; seats are counted later,
+    under the lock.
+    """
+    found = {
+        u.email.lower(): u
+        for u in User.objects.filter(email__in=wanted, is_active=True).select_related(
+            "organisation"
+        )
+    }
+    problems = {}
+    for email in wanted:
+        official = found.get(email)
+        if official is None:
+            problems[email] = _("No WeGO Learning account uses this address.")
+        elif official.organisation_id != organisation.pk:
+            problems[email] = outsider
+    if problems:
+        raise DomainError(
+            summary % {"list": "; ".join(f"{e}: {m}" for e, m in problems.items())},
+            code=code,
+            colleagues=problems,
+        )
+    officials = [found[e] for e in wanted]
+    for official in officials:
+        eligible, verdicts = programme_eligibility(
+            programme=programme, user=official, skip=("capacity",)
+        )
+        if not eligible:
+            failed = [v for v in verdicts if v.blocking and not v.ok]
+            raise PermissionDenied(
+                _("%(email)s cannot enrol: %(why)s")
+                % {
+                    "email": official.email,
+                    "why": " ".join(v.message for v in failed),
+                },
+                code="ineligible",
+                reasons=[v.as_dict() for v in verdicts],
+                colleague=official.email,
+            )
+    return officials
+
+
 def _colleagues(*, programme: ProgrammePage, user, emails) -> list:
     """The named colleagues of a delegation, each checked like the applicant.
 
@@ -300,11 +370,7 @@ def _colleagues(*, programme: ProgrammePage, user, emails) -> list:
     pass every rule on their own; the delegation is at most
     ``max_group_size`` people including the applicant.
     """
-    wanted = []
-    for email in emails or []:
-        email = (email or "").strip().lower()
-        if email and email != user.email.lower() and email not in wanted:
-            wanted.append(email)
+    wanted = _wanted(emails, leaving_out=user.email.lower())
     if not wanted:
         return []
     if len(wanted) + 1 > programme.max_group_size:
@@ -318,46 +384,128 @@ def _colleagues(*, programme: ProgrammePage, user, emails) -> list:
             _("Add your organisation to your profile to apply as a delegation."),
             code="invalid_colleague",
         )
-    found = {
-        u.email.lower(): u
-        for u in User.objects.filter(email__in=wanted, is_active=True).select_related(
-            "organisation"
+    return _officials(
+        programme=programme,
+        organisation=user.organisation,
+        wanted=wanted,
+        outsider=_("Only officials of %(org)s can be in your delegation.")
+        % {"org": user.organisation.name},
+        summary=_("Some colleagues cannot join your delegation: %(list)s"),
+        code="invalid_colleague",
+    )
+
+
+def _enrol_together(
+    *,
+    programme: ProgrammePage,
+    members: list,
+    actor,
+    reasons: list[str],
+    answers: dict,
+    organisation,
+    letter=None,
+    grouped: bool = False,
+    endorsed_by: str = "",
+) -> list[Enrolment]:
+    """Enrol ``members`` as one unit under the seat lock; nothing half-written.
+
+    Re-checked under the lock, in one aggregate query, because other
+    applicants change them: an existing enrolment of any member, free seats
+    and the waitlist, the organisation quota. All members get seats together
+    or wait together on consecutive places (one ``EnrolmentGroup`` when
+    ``grouped``). ``reasons[i]`` is recorded for ``members[i]``. With
+    ``endorsed_by`` (the focal point who put them forward) the endorsement
+    step is already done. The unique (user, programme) constraint backs the
+    duplicate check. The letter of intent, if any, is the first member's.
+    """
+    quota = _quota_limit(programme)
+    endorsed_at = timezone.now() if endorsed_by else None
+    enrolments = [
+        Enrolment(
+            programme=programme,
+            user=member,
+            organisation=member.organisation,
+            organisation_name=member.organisation.name if member.organisation else "",
+            answers=answers,
+            endorsed_at=endorsed_at,
+            endorsed_by_email=endorsed_by,
         )
-    }
-    problems = {}
-    for email in wanted:
-        colleague = found.get(email)
-        if colleague is None:
-            problems[email] = _("No WeGO Learning account uses this address.")
-        elif colleague.organisation_id != user.organisation_id:
-            problems[email] = _(
-                "Only officials of %(org)s can be in your delegation."
-            ) % {"org": user.organisation.name}
-    if problems:
-        raise DomainError(
-            _("Some colleagues cannot join your delegation: %(list)s")
-            % {"list": "; ".join(f"{e}: {m}" for e, m in problems.items())},
-            code="invalid_colleague",
-            colleagues=problems,
-        )
-    colleagues = [found[e] for e in wanted]
-    for colleague in colleagues:
-        eligible, verdicts = programme_eligibility(
-            programme=programme, user=colleague, skip=("capacity",)
-        )
-        if not eligible:
-            failed = [v for v in verdicts if v.blocking and not v.ok]
-            raise PermissionDenied(
-                _("%(email)s cannot enrol: %(why)s")
-                % {
-                    "email": colleague.email,
-                    "why": " ".join(v.message for v in failed),
-                },
-                code="ineligible",
-                reasons=[v.as_dict() for v in verdicts],
-                colleague=colleague.email,
+        for member in members
+    ]
+    lead = enrolments[0]
+    if letter is not None:
+        lead.letter_of_intent.save("letter.pdf", letter, save=False)
+    try:
+        with transaction.atomic():
+            lock_seats(programme.pk)
+            state = _seat_state(
+                programme.pk,
+                users=[m.pk for m in members],
+                organisation=organisation if quota is not None else None,
             )
-    return colleagues
+            if state.existing is not None:
+                _already(Enrolment.objects.get(pk=state.existing), actor=actor)
+            if (
+                quota is not None
+                and organisation is not None
+                and state.organisation_active + len(members) > quota
+            ):
+                raise PermissionDenied(
+                    _(
+                        "%(org)s has already used its %(limit)s places; ask your "
+                        "focal point which official should attend."
+                    )
+                    % {"org": organisation.name, "limit": quota},
+                    code="ineligible",
+                    reasons=[
+                        {
+                            "rule": "organisation_quota",
+                            "ok": False,
+                            "message": _("%(org)s may send %(limit)s participants.")
+                            % {"org": organisation.name, "limit": quota},
+                        }
+                    ],
+                )
+            if not endorsed_by and rule_values(programme.rules, "endorsement_required"):
+                status = EnrolmentStatus.PENDING_ENDORSEMENT
+            elif rule_values(programme.rules, "approval_required"):
+                status = EnrolmentStatus.PENDING_APPROVAL
+            else:
+                status = _seats_for(programme, state, len(members))
+                _after_capacity_check()
+            group = None
+            if grouped:
+                group = EnrolmentGroup.objects.create(
+                    programme=programme, organisation=organisation, created_by=actor
+                )
+            now = timezone.now()
+            for offset, enrolment in enumerate(enrolments, start=1):
+                enrolment.status = status
+                enrolment.group = group
+                if status == EnrolmentStatus.WAITLISTED:
+                    enrolment.waitlist_position = state.last_position + offset
+                elif status == EnrolmentStatus.CONFIRMED:
+                    enrolment.confirmed_at = now
+                enrolment.save(force_insert=True)
+            for enrolment, reason in zip(enrolments, reasons, strict=True):
+                _record(enrolment, from_status="", actor=actor, reason=reason)
+            if status == EnrolmentStatus.PENDING_ENDORSEMENT:
+                from ..tasks import endorsement_request
+
+                ids = [e.pk for e in enrolments]
+                transaction.on_commit(
+                    lambda: [endorsement_request.delay(pk) for pk in ids]
+                )
+    except IntegrityError as exc:
+        _discard_letter(lead)
+        raise Conflict(
+            _("You have already applied to this programme."),
+            code="already_enrolled",
+        ) from exc
+    except BaseException:
+        _discard_letter(lead)
+        raise
+    return enrolments
 
 
 def enrolment_apply(
@@ -373,10 +521,8 @@ def enrolment_apply(
     Before the lock (nothing there changes in the milliseconds an application
     takes, and nothing is written): the answers, the letter, a quick "already
     applied" look, and every rule about the *person* (membership, organisation
-    kind, skills, prerequisite, window). Re-checked under the seat lock, in
-    one aggregate query, because other applicants change them: an existing
-    enrolment of any member, free seats and the waitlist, the organisation
-    quota. The unique (user, programme) constraint backs the duplicate check.
+    kind, skills, prerequisite, window). The rest is decided under the seat
+    lock by ``_enrol_together``.
 
     With ``colleagues`` (e-mails of officials of the same organisation), all
     of them get seats together or wait together on consecutive places.
@@ -401,108 +547,114 @@ def enrolment_apply(
     )
     if existing is not None:
         _already(existing)
-    # Seats are counted under the lock below, not here.
+    # Seats are counted under the lock, not here.
     eligible, verdicts = programme_eligibility(
         programme=programme, user=user, skip=("capacity",)
     )
     if not eligible:
         _refuse_ineligible(programme, user, verdicts)
     others = _colleagues(programme=programme, user=user, emails=colleagues)
-    members = [user, *others]
-    organisation = user.organisation
-    quota = _quota_limit(programme)
-    enrolments = [
-        Enrolment(
-            programme=programme,
-            user=member,
-            organisation=member.organisation,
-            organisation_name=member.organisation.name if member.organisation else "",
-            answers=cleaned,
+    delegated = _("applied as a delegation by %(email)s") % {"email": user.email}
+    enrolments = _enrol_together(
+        programme=programme,
+        members=[user, *others],
+        actor=user,
+        reasons=[_("applied")] + [delegated] * len(others),
+        answers=cleaned,
+        organisation=user.organisation,
+        letter=letter,
+        grouped=bool(others),
+    )
+    return enrolments[0]
+
+
+def nominating_organisation(*, nominator, programme: ProgrammePage):
+    """The organisation ``nominator`` may nominate for, as its focal point.
+
+    Raises PermissionDenied for anyone else; callers may ask first so that a
+    stranger is refused before their request is even read.
+    """
+    organisation = focal_point_organisation(user=nominator)
+    if organisation is None:
+        security_log.info(
+            "nomination refused: user=%s programme=%s",
+            getattr(nominator, "pk", None),
+            programme.pk,
         )
-        for member in members
-    ]
-    lead = enrolments[0]
-    if letter is not None:
-        lead.letter_of_intent.save("letter.pdf", letter, save=False)
-    try:
-        with transaction.atomic():
-            lock_seats(programme.pk)
-            state = _seat_state(
-                programme.pk,
-                users=[m.pk for m in members],
-                organisation=organisation if quota is not None else None,
-            )
-            if state.existing is not None:
-                _already(Enrolment.objects.get(pk=state.existing))
-            if (
-                quota is not None
-                and organisation is not None
-                and state.organisation_active + len(members) > quota
-            ):
-                raise PermissionDenied(
-                    _(
-                        "%(org)s has already used its %(limit)s places; ask your "
-                        "focal point which official should attend."
-                    )
-                    % {"org": organisation.name, "limit": quota},
-                    code="ineligible",
-                    reasons=[
-                        {
-                            "rule": "organisation_quota",
-                            "ok": False,
-                            "message": _("%(org)s may send %(limit)s participants.")
-                            % {"org": organisation.name, "limit": quota},
-                        }
-                    ],
-                )
-            if rule_values(programme.rules, "endorsement_required"):
-                status = EnrolmentStatus.PENDING_ENDORSEMENT
-            elif rule_values(programme.rules, "approval_required"):
-                status = EnrolmentStatus.PENDING_APPROVAL
-            else:
-                status = _seats_for(programme, state, len(members))
-                _after_capacity_check()
-            group = None
-            if others:
-                group = EnrolmentGroup.objects.create(
-                    programme=programme, organisation=organisation, created_by=user
-                )
-            now = timezone.now()
-            for offset, enrolment in enumerate(enrolments, start=1):
-                enrolment.status = status
-                enrolment.group = group
-                if status == EnrolmentStatus.WAITLISTED:
-                    enrolment.waitlist_position = state.last_position + offset
-                elif status == EnrolmentStatus.CONFIRMED:
-                    enrolment.confirmed_at = now
-                enrolment.save(force_insert=True)
-            for enrolment in enrolments:
-                reason = _("applied")
-                if enrolment is not lead:
-                    reason = _("applied as a delegation by %(email)s") % {
-                        "email": user.email
-                    }
-                _record(enrolment, from_status="", actor=user, reason=reason)
-            if status == EnrolmentStatus.PENDING_ENDORSEMENT:
-                from ..tasks import endorsement_request
+        raise PermissionDenied(
+            _(
+                "Only the focal point registered for a city or organisation can "
+                "nominate its officials."
+            ),
+            code="not_focal_point",
+        )
+    return organisation
 
-                ids = [e.pk for e in enrolments]
-                transaction.on_commit(
-                    lambda: [endorsement_request.delay(pk) for pk in ids]
-                )
-    except IntegrityError as exc:
-        _discard_letter(lead)
+
+def enrolment_nominate(
+    *,
+    programme: ProgrammePage,
+    nominator,
+    emails: list[str],
+    answers: dict | None,
+) -> list[Enrolment]:
+    """A city's focal point puts its officials forward for a programme.
+
+    Only the focal point registered for the nominator's own organisation may
+    nominate, and only active officials of that organisation who pass every
+    rule about the person, as a delegation's colleagues must; the nominator
+    is a member only if they name themselves. At most ``max_group_size``
+    officials, seated or waitlisted together as one delegation under the
+    seat lock, with the organisation quota respected. The focal point's
+    nomination is their endorsement, so the nominees skip that step and go
+    to approval (if the programme has one) or straight to seats. Returns the
+    nominees' enrolments in the order named.
+    """
+    organisation = nominating_organisation(nominator=nominator, programme=programme)
+    if not programme.live:
+        raise NotFound(_("There is no such programme."))
+    cleaned = clean_answers(programme=programme, answers=answers)
+    wanted = _wanted(emails)
+    if not wanted:
+        raise DomainError(
+            _("Name at least one official by e-mail."), code="invalid_nominee"
+        )
+    if len(wanted) > programme.max_group_size:
+        raise DomainError(
+            _("You can nominate at most %(n)s officials for this programme.")
+            % {"n": programme.max_group_size},
+            code="group_too_large",
+        )
+    nominees = _officials(
+        programme=programme,
+        organisation=organisation,
+        wanted=wanted,
+        outsider=_("Only officials of %(org)s can be nominated by its focal point.")
+        % {"org": organisation.name},
+        summary=_("Some officials cannot be nominated: %(list)s"),
+        code="invalid_nominee",
+    )
+    focal = organisation.focal_point_email
+    return _enrol_together(
+        programme=programme,
+        members=nominees,
+        actor=nominator,
+        reasons=[_("nominated by %(email)s") % {"email": focal}] * len(nominees),
+        answers=cleaned,
+        organisation=organisation,
+        grouped=True,
+        endorsed_by=focal,
+    )
+
+
+def _already(existing: Enrolment, *, actor=None):
+    if actor is not None and existing.user_id != actor.pk:
         raise Conflict(
-            _("You have already applied to this programme."),
+            _("%(email)s has already applied to this programme (%(status)s).")
+            % {"email": existing.user.email, "status": existing.get_status_display()},
             code="already_enrolled",
-        ) from exc
-    except BaseException:
-        _discard_letter(lead)
-        raise
-    return lead
-
-
-def _already(existing: Enrolment):
+            enrolment=existing.pk,
+        )
     raise Conflict(
         _("You have already applied to this programme (%(status)s).")
         % {"status": existing.get_status_display()},
