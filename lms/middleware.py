@@ -1,11 +1,11 @@
 """HTTP and WebSocket middleware of the platform."""
 
 from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 
 from .authentication import token_from_header
+from .db import socket_database_sync_to_async as database_sync_to_async
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

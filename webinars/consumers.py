@@ -7,10 +7,10 @@ import random
 import time
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from lms.db import socket_database_sync_to_async as database_sync_to_async
 from lms.errors import DomainError
 
 from . import services

@@ -158,7 +158,7 @@ _computing: set[tuple[int, str]] = set()
 
 
 async def _compute_and_send(webinar_id: int, key: str, compute) -> None:
-    from channels.db import database_sync_to_async
+    from lms.db import socket_database_sync_to_async as database_sync_to_async
 
     # Cleared before computing: a change from now on schedules a fresh count.
     _computing.discard((webinar_id, key))

@@ -9,8 +9,8 @@ fan-out group of every room it has sockets in, and delivers locally:
 * one channel-layer message per event batch and process, whatever the
   number of sockets;
 * each event variant is framed once (the JSON text was encoded once in
-  ``realtime``); under Daphne the frame bytes go straight to each socket's
-  transport, all of a batch in one write, instead of one ASGI send per frame;
+  ``realtime``); under Daphne the frame bytes go straight to each socket,
+  all of a batch in one ``send``, instead of one ASGI send per frame;
 * a socket that has not finished its snapshot is buffered, so nothing falls
   between the snapshot and the live events;
 * a socket whose unsent bytes pass ``MAX_BACKLOG_BYTES`` (a client that stopped
@@ -76,6 +76,37 @@ def _backlog(protocol) -> int:
     pending = getattr(transport, "_tempDataLen", 0)
     data = getattr(transport, "dataBuffer", b"")
     return pending + len(data) - getattr(transport, "offset", 0)
+
+
+def _write(protocol, data: bytes) -> None:
+    """Send bytes now when the socket can take them, else queue them in Twisted.
+
+    Twisted's ``write`` always buffers and registers the socket for writing,
+    sending on the next reactor turn and unregistering after: three system
+    calls and much bookkeeping per socket and batch. A plain TCP socket with
+    nothing queued usually takes the whole batch at once, so it is tried
+    first; whatever it does not take (and every TLS or busy connection) goes
+    the ordinary way, in order.
+    """
+    transport = protocol.transport
+    if (
+        not protocol.send_queue
+        and not getattr(transport, "TLS", False)
+        and getattr(transport, "connected", False)
+        and not getattr(transport, "disconnecting", True)
+        and _backlog(protocol) == 0
+    ):
+        try:
+            sent = transport.getHandle().send(data)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except (AttributeError, OSError):
+            sent = 0  # Twisted's own write below meets the error and closes
+        protocol.trafficStats.outgoingOctetsWireLevel += sent
+        if sent == len(data):
+            return
+        data = data[sent:]
+    protocol.sendData(data)
 
 
 def _wire(item: dict, key: str) -> bytes:
@@ -212,7 +243,7 @@ class Hub:
             )
             asyncio.ensure_future(consumer.close(code=CLOSE_TOO_SLOW))
             return
-        protocol.sendData(b"".join(_wire(item, key) for item, key in chosen))
+        _write(protocol, b"".join(_wire(item, key) for item, key in chosen))
 
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -15,28 +15,59 @@ from webinars.consumers import QAConsumer
 pytestmark = pytest.mark.asyncio
 
 
-class FakeTransport:
-    """The part of a Twisted TCP transport the room reads: its unsent bytes."""
+class FakeSocket:
+    """A non-blocking socket that takes at most ``room`` bytes per send."""
 
-    def __init__(self, backlog: int = 0):
+    def __init__(self, protocol, room: int | None):
+        self.protocol = protocol
+        self.room = room
+
+    def send(self, data: bytes) -> int:
+        taken = data if self.room is None else data[: self.room]
+        if not taken:
+            raise BlockingIOError
+        self.protocol.writes.append(bytes(taken))
+        return len(taken)
+
+
+class FakeTransport:
+    """The part of a Twisted TCP transport the room uses."""
+
+    TLS = False
+    connected = True
+    disconnecting = False
+
+    def __init__(self, protocol, backlog: int, room: int | None):
         self._tempDataLen = backlog
         self.dataBuffer = b""
         self.offset = 0
+        self.socket = FakeSocket(protocol, room)
+
+    def getHandle(self):  # noqa: N802 - Twisted's name
+        return self.socket
 
 
 class FakeProtocol:
-    """The part of Autobahn's server protocol that Daphne hands over."""
+    """The part of Autobahn's server protocol that Daphne hands over.
+
+    ``writes`` is everything in the order it would reach the wire; ``queued``
+    is what went through Twisted's buffered ``sendData``.
+    """
 
     STATE_OPEN = 3
     STATE_CLOSING = 4
 
-    def __init__(self, backlog: int = 0):
+    def __init__(self, backlog: int = 0, room: int | None = None):
         self.state = self.STATE_OPEN
         self._perMessageCompress = None
-        self.transport = FakeTransport(backlog)
+        self.send_queue = []
+        self.trafficStats = SimpleNamespace(outgoingOctetsWireLevel=0)
+        self.transport = FakeTransport(self, backlog, room)
         self.writes: list[bytes] = []
+        self.queued: list[bytes] = []
 
     def sendData(self, data: bytes) -> None:  # noqa: N802 - Autobahn's name
+        self.queued.append(data)
         self.writes.append(data)
 
 
@@ -128,6 +159,8 @@ async def test_a_batch_is_one_write_per_socket_with_each_viewers_variant():
     await hub.deliver(7, batch)
 
     assert [len(line.writes) for line in (alice_line, bob_line, mod_line)] == [1, 1, 1]
+    # An idle socket takes the batch at once: nothing waited in Twisted.
+    assert not any(line.queued for line in (alice_line, bob_line, mod_line))
     alice_got = frames_in(alice_line.writes[0])
     bob_got = frames_in(bob_line.writes[0])
     mod_got = frames_in(mod_line.writes[0])
@@ -222,3 +255,21 @@ async def test_a_broadcast_reaches_the_room_through_the_channel_layer_once():
     await realtime._group_send(webinar_id, [question_item(6, 10, 2)])
     await asyncio.sleep(0.1)
     assert [len(line.writes) for line in lines] == [1, 1, 1]
+
+
+async def test_what_a_full_socket_does_not_take_is_queued_after_what_it_took():
+    hub = rooms.Hub()
+    line = FakeProtocol(room=10)  # the kernel takes 10 bytes, then would block
+    alice = consumer(1, protocol=line)
+    await hub.join(7, alice)
+    await hub.ready(7, alice)
+    await hub.deliver(7, [question_item(5, 10, 1), question_item(6, 10, 2)])
+    assert len(line.writes[0]) == 10 and len(line.queued) == 1
+    wire = b"".join(line.writes)
+    assert [m["event_id"] for m in frames_in(wire)] == [5, 6]
+    # With bytes still queued in Twisted, the next batch queues behind them.
+    line.transport._tempDataLen = len(line.queued[0])
+    await hub.deliver(7, [question_item(7, 10, 3)])
+    assert len(line.queued) == 2
+    assert [m["event_id"] for m in frames_in(b"".join(line.writes))] == [5, 6, 7]
+    await hub.leave(7, alice)
