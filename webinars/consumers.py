@@ -1,9 +1,7 @@
 """The Q&A socket of a webinar: ``/ws/webinars/<id>/qa/``."""
 
-import asyncio
 import json
 import logging
-import random
 import time
 from urllib.parse import parse_qs
 
@@ -29,11 +27,10 @@ logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
 HEARTBEAT_SECONDS = 60
-# Without a push, a socket re-checks its session and access this often (and
-# before handling a message when its last check is older): revocation that
-# sent no signal still closes it within ~40 s.
+# Without a push, a socket's session and access are re-checked this often
+# (with the rest of its room, and before handling a message when its last
+# check is older): revocation that sent no signal still closes it within ~35 s.
 RECHECK_SECONDS = 30
-RECHECK_JITTER_SECONDS = 10
 CLOSE_UNAUTHENTICATED = services.CLOSE_SIGNED_OUT
 CLOSE_FORBIDDEN = services.CLOSE_NO_ACCESS
 CLOSE_NOT_FOUND = services.CLOSE_NOT_FOUND
@@ -98,15 +95,15 @@ class QAConsumer(AsyncWebsocketConsumer):
     Revocation: every socket also joins its person's group (``user.<id>``).
     Logging out closes the sockets of that session, deactivation all of them
     (4401); a removed registration, group or token makes them re-check and
-    close if access is gone (4401 or 4403). Each socket also re-checks every
-    30–40 s and before a message when its last check is older than 30 s, so
-    a change that sent no signal closes it within a minute all the same.
+    close if access is gone (4401 or 4403). Sockets are also re-checked
+    every 30–35 s, a room at a time (``room_tick``), and before a message
+    when their last check is older than 30 s, so a change that sent no
+    signal closes them within a minute all the same.
     """
 
     webinar = None
     room = None
     presence_id = None
-    watch_task = None
     revoked_code = None
 
     async def connect(self):
@@ -143,7 +140,7 @@ class QAConsumer(AsyncWebsocketConsumer):
         self.presence_id = await self.call(services.presence_join, user=self.user)
         if self.presence_id is not None:
             self.presence_id = self.presence_id.pk
-        self.watch_task = asyncio.ensure_future(self.watch())
+        self.beat_at = time.monotonic()
 
     async def send_initial_state(self):
         since = None
@@ -166,39 +163,60 @@ class QAConsumer(AsyncWebsocketConsumer):
         )
         await self.send(text_data=json.dumps(snapshot))
 
-    async def watch(self):
-        """Presence heartbeats, and the periodic re-check of session and access."""
-        beat_at = time.monotonic()
-        while self.revoked_code is None:
-            await asyncio.sleep(
-                RECHECK_SECONDS + random.uniform(0, RECHECK_JITTER_SECONDS)  # noqa: S311
-            )
-            try:
-                if time.monotonic() - self.checked_at >= RECHECK_SECONDS:
-                    if not await self.recheck():
-                        return
-                if (
-                    self.presence_id is not None
-                    and time.monotonic() - beat_at >= HEARTBEAT_SECONDS
-                ):
-                    beat_at = time.monotonic()
-                    await database_sync_to_async(services.presence_heartbeat)(
-                        presence_id=self.presence_id
-                    )
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a failed check is retried at the next tick
-                logger.exception("Q&A socket watch failed")
-
-    async def recheck(self) -> bool:
-        """Re-validate this socket now; close it (and return False) if revoked."""
-        code = await database_sync_to_async(services.socket_access_check)(
-            webinar_id=self.webinar.pk,
+    @property
+    def credentials(self) -> services.SocketCredentials:
+        return services.SocketCredentials(
             user_id=self.user.pk,
             session_key=self.session_key,
             token_key=self.token_key,
             attendee=self.presence_id is not None and not self.moderator,
         )
+
+    @classmethod
+    async def room_tick(cls, webinar_id: int, consumers: list) -> None:
+        """The periodic duties of a room's sockets, done for all of them at once.
+
+        Called by the process's room every few seconds (``rooms.TICK_SECONDS``):
+        sockets whose last check is ``RECHECK_SECONDS`` old are re-checked in
+        one batch (revocation that sent no signal closes them within ~35 s),
+        and attendees whose last heartbeat is ``HEARTBEAT_SECONDS`` old beat
+        in one update.
+        """
+        now = time.monotonic()
+        due = [
+            c
+            for c in consumers
+            if c.revoked_code is None and now - c.checked_at >= RECHECK_SECONDS
+        ]
+        if due:
+            codes = await database_sync_to_async(services.socket_access_check_many)(
+                webinar_id=webinar_id, sockets=[c.credentials for c in due]
+            )
+            for consumer, code in zip(due, codes, strict=True):
+                consumer.checked_at = now
+                if code is not None:
+                    await consumer.revoke(code)
+        beats = [
+            c
+            for c in consumers
+            if c.revoked_code is None
+            and c.presence_id is not None
+            and now - c.beat_at >= HEARTBEAT_SECONDS
+        ]
+        if beats:
+            await database_sync_to_async(services.presence_heartbeat_many)(
+                presence_ids=[c.presence_id for c in beats]
+            )
+            for consumer in beats:
+                consumer.beat_at = now
+
+    async def recheck(self) -> bool:
+        """Re-validate this socket now; close it (and return False) if revoked."""
+        code = (
+            await database_sync_to_async(services.socket_access_check_many)(
+                webinar_id=self.webinar.pk, sockets=[self.credentials]
+            )
+        )[0]
         self.checked_at = time.monotonic()
         if code is not None:
             await self.revoke(code)
@@ -231,8 +249,6 @@ class QAConsumer(AsyncWebsocketConsumer):
             await self.recheck()
 
     async def disconnect(self, code):
-        if self.watch_task is not None:
-            self.watch_task.cancel()
         if self.room is not None:
             await self.room.leave(self.webinar.pk, self)
         if self.webinar is not None:

@@ -38,6 +38,8 @@ MAX_BACKLOG_BYTES = 512 * 1024
 CLOSE_TOO_SLOW = 1013
 # channels-redis forgets group members after ``group_expiry``; re-join well before.
 REJOIN_SECONDS = 3600
+# How often a room runs its sockets' periodic duties (``consumer.room_tick``).
+TICK_SECONDS = 5
 
 
 def fanout_group(webinar_id: int) -> str:
@@ -136,6 +138,7 @@ class Hub:
     def __init__(self) -> None:
         self.rooms: dict[int, dict[int, _Member]] = {}
         self.joined_at: dict[int, float] = {}
+        self.watchers: dict[int, asyncio.Task] = {}
         self.channel: str | None = None
         self.reader: asyncio.Task | None = None
         self.lock = asyncio.Lock()
@@ -149,6 +152,10 @@ class Hub:
                 self.reader = asyncio.ensure_future(self._read(layer, self.channel))
             room = self.rooms.setdefault(webinar_id, {})
             room[id(consumer)] = _Member(consumer)
+            if webinar_id not in self.watchers:
+                self.watchers[webinar_id] = asyncio.ensure_future(
+                    self._watch(webinar_id)
+                )
             joined = self.joined_at.get(webinar_id)
             if joined is None or time.monotonic() - joined > REJOIN_SECONDS:
                 try:
@@ -190,7 +197,27 @@ class Hub:
             return False
         if not room:
             del self.rooms[webinar_id]
+            watcher = self.watchers.pop(webinar_id, None)
+            if watcher is not None and watcher is not asyncio.current_task():
+                watcher.cancel()
         return True
+
+    async def _watch(self, webinar_id: int) -> None:
+        """Every ``TICK_SECONDS``, the room's sockets' periodic duties, in one go."""
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            room = self.rooms.get(webinar_id)
+            if not room:
+                return
+            live = [m.consumer for m in room.values() if m.buffer is None]
+            if not live:
+                continue
+            try:
+                await type(live[0]).room_tick(webinar_id, live)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # retried at the next tick
+                logger.exception("Q&A room %s: periodic duties failed", webinar_id)
 
     async def _read(self, layer, channel: str) -> None:
         while True:

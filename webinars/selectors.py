@@ -64,16 +64,21 @@ def webinar_office(*, webinar: WebinarPage):
     return webinar._office_cache
 
 
+def webinar_is_public(*, webinar: WebinarPage) -> bool:
+    """Live, and neither it nor an ancestor restricts who may view it."""
+    return bool(
+        webinar.live
+        and not webinar.get_view_restrictions().exists()
+        and WebinarPage.objects.filter(pk=webinar.pk).public().exists()
+    )
+
+
 def webinar_can_view(*, webinar: WebinarPage, user) -> bool:
     """Reading follows the page's visibility: live and not privacy-restricted.
 
     Moderators can also see an unpublished webinar (to prepare it).
     """
-    if (
-        webinar.live
-        and not webinar.get_view_restrictions().exists()
-        and WebinarPage.objects.filter(pk=webinar.pk).public().exists()
-    ):
+    if webinar_is_public(webinar=webinar):
         return True
     return bool(
         user and user.is_authenticated and user_can_moderate(webinar=webinar, user=user)

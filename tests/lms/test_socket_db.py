@@ -4,7 +4,7 @@ import time
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connection
+from django.db import connection, connections
 
 from lms.db import SOCKET_CONN_MAX_AGE, socket_database_sync_to_async
 
@@ -19,7 +19,7 @@ def _close_at():
 def _forget():
     """As if the thread had only ever served plain calls (CONN_MAX_AGE 0)."""
     connection.ensure_connection()
-    connection.__dict__.pop("_socket_kept", None)
+    vars(connections["default"]).pop("_socket_kept", None)
     connection.close_at = time.monotonic()
 
 

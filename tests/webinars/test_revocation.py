@@ -17,7 +17,7 @@ from django.test import Client
 from lms.asgi import application
 from lms.models import User
 from lms.services import api_token_create, api_token_revoke
-from webinars import consumers
+from webinars import consumers, rooms
 from webinars.models import Question, Registration
 
 pytestmark = [
@@ -176,7 +176,7 @@ async def test_an_idle_socket_closes_itself_at_its_periodic_recheck(
     webinar, attendee, monkeypatch
 ):
     monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
-    monkeypatch.setattr(consumers, "RECHECK_JITTER_SECONDS", 0)
+    monkeypatch.setattr(rooms, "TICK_SECONDS", 0.1)
     socket = await open_socket(webinar, user=attendee)
     await database_sync_to_async(
         lambda: User.objects.filter(pk=attendee.pk).update(is_active=False)

@@ -412,3 +412,43 @@ def test_live_window_opens_fifteen_minutes_early(office):
     assert webinar.is_live
     webinar.starts_at = timezone.now() + datetime.timedelta(minutes=16)
     assert not webinar.is_live
+
+
+def test_a_rooms_sockets_are_rechecked_together_in_a_few_queries(
+    webinar, host, django_assert_max_num_queries
+):
+    """Each socket gets the verdict the handshake would give now."""
+    from lms.services import api_token_create, api_token_revoke
+
+    people = [UserFactory() for _ in range(6)]
+    for person in people:
+        Registration.objects.create(webinar=webinar, user=person)
+    keys = [api_token_create(user=p, name="qa") for p in people]
+    ok, deactivated, unregistered, revoked, stolen, fine = people
+    deactivated.is_active = False
+    deactivated.save()
+    Registration.objects.filter(user=unregistered).delete()
+    api_token_revoke(user=revoked, name="qa")
+    host_key = api_token_create(user=host, name="qa")
+
+    def sockets(n_extra=0):
+        found = [
+            services.SocketCredentials(p.pk, None, k, attendee=True)
+            for p, k in zip(people, keys, strict=True)
+        ]
+        found[4] = services.SocketCredentials(stolen.pk, None, keys[0], True)
+        # A moderator's socket needs no registration.
+        found.append(services.SocketCredentials(host.pk, None, host_key, False))
+        return found + [found[0]] * n_extra
+
+    codes = services.socket_access_check_many(webinar_id=webinar.pk, sockets=sockets())
+    assert codes == [None, 4401, 4403, 4401, 4401, None, None]
+    with django_assert_max_num_queries(16) as small:
+        services.socket_access_check_many(webinar_id=webinar.pk, sockets=sockets())
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        services.socket_access_check_many(
+            webinar_id=webinar.pk, sockets=sockets(n_extra=200)
+        )
+    assert services.socket_access_check_many(webinar_id=0, sockets=sockets()[:1]) == [
+        4404
+    ]
