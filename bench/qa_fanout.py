@@ -311,9 +311,11 @@ async def drive(ports, path, keys, duration, q_rate, v_rate) -> dict:
             open_timeout=120,
             ping_interval=None,
         )
-        # The first frame (snapshot) comes once the server has worked through
-        # the listeners' joins queued before ours: the load starts on a settled room.
-        await asyncio.wait_for(ws.recv(), 120)
+        if "/qa/" in path:
+            # The first frame (snapshot) comes once the server has worked through
+            # the listeners' joins queued before ours: the load starts on a
+            # settled room. (The naive consumer sends no snapshot.)
+            await asyncio.wait_for(ws.recv(), 120)
         conns.append(ws)
     question_ids: list[int] = []
 
@@ -514,6 +516,28 @@ def main() -> None:
                 f"clients={clients}: p99 naive/ours = "
                 f"{pair['naive']['p99_ms'] / pair['ours']['p99_ms']:.1f}x"
             )
+    # The issue's yardstick: logical deliveries/s each consumer sustains with
+    # p99 < 250 ms and nothing lost, at the largest room it managed.
+    best: dict[str, dict] = {}
+    for r in results:
+        if r["p99_ms"] is not None and r["p99_ms"] < 250 and r["lost"] == 0:
+            kept = best.get(r["consumer"])
+            if kept is None or (
+                r["logical_events_delivered_per_s"]
+                > kept["logical_events_delivered_per_s"]
+            ):
+                best[r["consumer"]] = r
+    for kind, r in sorted(best.items()):
+        print(
+            f"{kind}: {r['logical_events_delivered_per_s']} deliveries/s at p99 < 250 ms "
+            f"with nothing lost ({r['clients']} clients)"
+        )
+    if len(best) == 2:
+        ratio = (
+            best["ours"]["logical_events_delivered_per_s"]
+            / best["naive"]["logical_events_delivered_per_s"]
+        )
+        print(f"ours/naive deliveries/s within the latency target: {ratio:.1f}x")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     RESULTS.write_text(json.dumps(previous + results, indent=2))
