@@ -110,6 +110,17 @@ PERSONAS = [
         {},
     ),
     (
+        # Hanoi's focal point for WeGO: nominates the city's officials.
+        "focal.hanoi@wego.example",
+        "Van Minh",
+        "Tran",
+        "Hanoi",
+        "International cooperation officer, Department of Information and "
+        "Communications",
+        None,
+        {},
+    ),
+    (
         "official.nairobi@wego.example",
         "Wanjiru",
         "Otieno",

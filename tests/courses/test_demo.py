@@ -95,3 +95,25 @@ def test_demo_has_support_slots_after_the_upcoming_egovframe_training(demo):
     assert all(s.host and s.host.email == "trainer@wego.example" for s in slots)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert SupportSlot.objects.filter(programme=programme).count() == 8
+
+
+def test_hanois_focal_point_nominates_its_developer_for_egovframe(demo):
+    from courses import services
+    from courses.services.answers import asked_questions
+    from courses.models import EnrolmentStatus
+
+    focal = User.objects.get(email="focal.hanoi@wego.example")
+    training = ProgrammePage.objects.get(title="eGovFrame Technical Training")
+    answers = {
+        key: "korea" if key == "delivery_location" else "Java and Spring since 2019"
+        for key in asked_questions(training)
+    }
+    [enrolment] = services.enrolment_nominate(
+        programme=training,
+        nominator=focal,
+        emails=["dev.hanoi@wego.example"],
+        answers=answers,
+    )
+    assert enrolment.user.email == "dev.hanoi@wego.example"
+    assert enrolment.status == EnrolmentStatus.CONFIRMED
+    assert not Enrolment.objects.filter(programme=training, user=focal).exists()
