@@ -99,8 +99,8 @@ def test_demo_has_support_slots_after_the_upcoming_egovframe_training(demo):
 
 def test_hanois_focal_point_nominates_its_developer_for_egovframe(demo):
     from courses import services
-    from courses.services.answers import asked_questions
     from courses.models import EnrolmentStatus
+    from courses.services.answers import asked_questions
 
     focal = User.objects.get(email="focal.hanoi@wego.example")
     training = ProgrammePage.objects.get(title="eGovFrame Technical Training")
