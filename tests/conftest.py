@@ -135,12 +135,16 @@ def _keep_the_test_transaction_open(request, monkeypatch):
     ``database_sync_to_async`` calls ``close_old_connections``, which closes a
     connection left outside autocommit. On PostgreSQL that kills the test's
     transaction (SQLite's in-memory test database ignores ``close()``), so
-    in-process socket tests there keep the connection open."""
+    in-process socket tests there keep the connection open (the consumers'
+    own wrapper, ``lms.db``, does the same cleanup)."""
     if getattr(request.node, "wego_transactional", True):
         return
     import channels.db
 
+    import lms.db
+
     monkeypatch.setattr(channels.db, "close_old_connections", lambda **kwargs: None)
+    monkeypatch.setattr(lms.db, "close_old_connections", lambda **kwargs: None)
 
 
 @pytest.fixture(autouse=True)
