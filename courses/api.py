@@ -258,6 +258,11 @@ NOT_TRAINER = (
     "Only this programme's trainers and the Secretariat can see this.",
 )
 NO_PROGRAMME = ("not_found", "Not found.")
+NO_SEATS = ("full", "All seats are taken and this programme has no waitlist.")
+SEAT_LOCK_BUSY = (
+    "busy",
+    "Many people are applying right now; please try again in a moment.",
+)
 
 
 # --- views ------------------------------------------------------------------------
@@ -468,18 +473,9 @@ class EnrolView(CoursesAPIView):
                             "already_enrolled",
                             "You have already applied to this programme (Confirmed).",
                         ),
-                        (
-                            "full",
-                            "All seats are taken and this programme has no waitlist.",
-                        ),
+                        NO_SEATS,
                     ],
-                    503: [
-                        (
-                            "busy",
-                            "Many people are applying right now; please try "
-                            "again in a moment.",
-                        )
-                    ],
+                    503: [SEAT_LOCK_BUSY],
                 },
                 descriptions={
                     403: "Ineligible: `reasons` lists every rule's verdict.",
@@ -621,18 +617,9 @@ class NominationView(CoursesAPIView):
                             "minh.tran@hanoi.example has already applied to this "
                             "programme (Confirmed).",
                         ),
-                        (
-                            "full",
-                            "All seats are taken and this programme has no waitlist.",
-                        ),
+                        NO_SEATS,
                     ],
-                    503: [
-                        (
-                            "busy",
-                            "Many people are applying right now; please try "
-                            "again in a moment.",
-                        )
-                    ],
+                    503: [SEAT_LOCK_BUSY],
                 },
                 descriptions={
                     403: "Not a focal point, or a nominee is ineligible "
