@@ -162,6 +162,7 @@ class Hub:
                     await layer.group_add(fanout_group(webinar_id), self.channel)
                 except BaseException:
                     self._forget(webinar_id, consumer)
+                    self._stop_if_idle()
                     raise
                 self.joined_at[webinar_id] = time.monotonic()
 
@@ -179,17 +180,26 @@ class Hub:
         async with self.lock:
             self._forget(webinar_id, consumer)
             if webinar_id in self.rooms or webinar_id not in self.joined_at:
+                self._stop_if_idle()
                 return
             del self.joined_at[webinar_id]
-            layer = get_channel_layer()
+            channel = self.channel
+            # The bookkeeping is done before the one await below, so a leave
+            # cancelled there (a disconnect that timed out) leaves no reader behind.
+            self._stop_if_idle()
             try:
-                await layer.group_discard(fanout_group(webinar_id), self.channel)
+                await get_channel_layer().group_discard(
+                    fanout_group(webinar_id), channel
+                )
             except Exception:  # membership expires on its own; nothing is lost
                 logger.exception("Q&A fan-out: leaving room %s failed", webinar_id)
-            if not self.rooms and not self.joined_at and self.reader is not None:
-                self.reader.cancel()
-                self.reader = None
-                self.channel = None
+
+    def _stop_if_idle(self) -> None:
+        """No room left in this loop: stop reading the fan-out channel."""
+        if not self.rooms and not self.joined_at and self.reader is not None:
+            self.reader.cancel()
+            self.reader = None
+            self.channel = None
 
     def _forget(self, webinar_id: int, consumer) -> bool:
         room = self.rooms.get(webinar_id)
@@ -220,12 +230,16 @@ class Hub:
                 logger.exception("Q&A room %s: periodic duties failed", webinar_id)
 
     async def _read(self, layer, channel: str) -> None:
-        while True:
+        # A reader whose channel was given up (the last room left) stops, even
+        # when its cancellation was lost in a failing receive.
+        while self.channel == channel:
             try:
                 message = await layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception:  # a layer hiccup (Redis restart): wait, read again
+                if self.channel != channel:
+                    return
                 logger.exception("Q&A fan-out: receive failed")
                 await asyncio.sleep(1)
                 continue

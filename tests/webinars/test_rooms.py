@@ -273,3 +273,28 @@ async def test_what_a_full_socket_does_not_take_is_queued_after_what_it_took():
     assert len(line.queued) == 2
     assert [m["event_id"] for m in frames_in(b"".join(line.writes))] == [5, 6, 7]
     await hub.leave(7, alice)
+
+
+async def test_a_leave_cancelled_while_leaving_the_group_stops_the_reader(monkeypatch):
+    """A disconnect that times out must not leave the room's reader running."""
+    hub = rooms.Hub()
+    alice = consumer(1, protocol=FakeProtocol())
+    await hub.join(7, alice)
+    await hub.ready(7, alice)
+    reader = hub.reader
+    layer = rooms.get_channel_layer()
+    started = asyncio.Event()
+
+    async def slow_discard(group, channel):
+        started.set()
+        await asyncio.sleep(60)
+
+    monkeypatch.setattr(layer, "group_discard", slow_discard)
+    leaving = asyncio.ensure_future(hub.leave(7, alice))
+    await started.wait()
+    leaving.cancel()
+    await asyncio.gather(leaving, return_exceptions=True)
+    assert hub.reader is None and hub.channel is None
+    await asyncio.wait([reader], timeout=10)  # a Redis receive unwinds in a few steps
+    assert reader.done()
+    assert not hub.rooms and not hub.watchers
