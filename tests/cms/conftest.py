@@ -1,20 +1,14 @@
-import os
-
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import seed_full_demo, seed_site, use_seeding
 
 
 @pytest.fixture
-def site(db):
+def site(_shared_seeding, db, request):
     """People (lms) and the public site (cms) of the demo, without other apps."""
-    from cms import demo as cms_demo
-    from lms import demo as lms_demo
-
-    command = type("Cmd", (), {"stdout": open(os.devnull, "w")})()  # noqa: SIM115
-    lms_demo.seed(command, {"crowd": 0})
-    cms_demo.seed(command, {"crowd": 0})
+    use_seeding(_shared_seeding, request, seed_site)
 
 
 @pytest.fixture
-def full_demo(db):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def full_demo(_shared_seeding, db, request):
+    use_seeding(_shared_seeding, request, seed_full_demo)
