@@ -8,7 +8,8 @@ the 21st lookup in a minute is refused however the requests interleave.
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+
+from lms.cache import count_hit
 
 
 def _clock() -> float:
@@ -30,10 +31,5 @@ def lookup_allowed(request) -> tuple[bool, int]:
     now = _clock()
     window = int(now // 60)
     key = f"certificates:lookup:{client_address(request)}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.add(key, 1, timeout=120)
-        count = 1
+    count = count_hit(key, timeout=120)
     return count <= lookups_per_minute(), max(1, 60 - int(now % 60))

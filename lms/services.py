@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import ApiToken, Organisation, User, UserSkill, hash_token
+from .queries import unique_row
 
 SECRETARIAT_GROUP = "Secretariat"
 TRAINERS_GROUP = "Trainers"
@@ -87,10 +88,10 @@ def api_token_create(*, user: User, name: str = "default") -> str:
 def api_token_user(key: str) -> User | None:
     """The active user a token key belongs to, or None."""
     # The organisation comes along: most API calls judge rules about it.
-    token = (
-        ApiToken.objects.select_related("user__organisation")
-        .filter(key_hash=hash_token(key), user__is_active=True)
-        .first()
+    token = unique_row(
+        ApiToken.objects.select_related("user__organisation").filter(
+            key_hash=hash_token(key), user__is_active=True
+        )
     )
     if token is None:
         return None

@@ -29,3 +29,17 @@ def test_cache_round_trips_through_the_real_redis(settings):
     assert cache.add("page:/", "other") is False
     cache.delete("page:/")
     assert cache.get("page:/", "miss") == "miss"
+
+
+@pytest.mark.redis
+def test_counters_bump_in_one_go_and_a_lost_one_starts_at_the_given_value(settings):
+    cache = ResilientRedisCache(
+        settings.REDIS_URL, {"KEY_PREFIX": f"wego-test-{uuid.uuid4().hex}"}
+    )
+    cache.set("kept", 41, 30)
+    assert cache.bump_counters(("kept", "lost"), start=1_000, timeout=30) == [42, 1_001]
+    # Readable through the ordinary API, as the page cache's version lookups do.
+    assert cache.get_many(["kept", "lost"]) == {"kept": 42, "lost": 1_001}
+    cache.bump_counters(("lost",), start=5, timeout=30)
+    assert cache.get("lost") == 1_002
+    cache.delete_many(["kept", "lost"])
