@@ -283,7 +283,7 @@ class CoursesAPIView(APIView):
 
 
 def _programme(pk: int) -> ProgrammePage:
-    page = ProgrammePage.objects.live().public().filter(pk=pk).first()
+    page = selectors.public_programme(pk)
     if page is None:
         raise Http404
     return page

@@ -445,7 +445,7 @@ def evaluate_rules(*, rules, user, target, skip: tuple[str, ...] = ()) -> list[V
                 _("Sign in to see whether you can enrol."),
             )
         ]
-    pairs = [(block.block_type, block.value) for block in rules or []]
+    pairs = list(_pairs(rules))
     if _is_programme(target):
         # A programme's own window and capacity fields always apply, even when
         # the editor did not add the matching rule block.
@@ -465,6 +465,27 @@ def evaluate_rules(*, rules, user, target, skip: tuple[str, ...] = ()) -> list[V
     return verdicts
 
 
+def _pairs(rules) -> tuple:
+    """``(block type, value)`` of every rule block, read once per rule list.
+
+    Walking a StreamValue builds a child object per block each time, and one
+    application asks its programme's rules up to five questions. Rule lists
+    are replaced, never edited in place (forms and code assign a new value),
+    so the pairs are kept on the list itself.
+    """
+    if not rules:
+        return ()
+    kept = getattr(rules, "_wego_rule_pairs", None)
+    if kept is not None and kept[0] == len(rules):
+        return kept[1]
+    pairs = tuple((block.block_type, block.value) for block in rules)
+    try:
+        rules._wego_rule_pairs = (len(rules), pairs)
+    except AttributeError:  # a plain tuple or list of blocks
+        pass
+    return pairs
+
+
 def rule_values(rules, block_type: str) -> list:
     """The values of every block of one type (e.g. to know if approval is needed)."""
-    return [b.value for b in rules or [] if b.block_type == block_type]
+    return [value for kind, value in _pairs(rules) if kind == block_type]

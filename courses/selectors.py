@@ -36,6 +36,7 @@ from .models import (
     ProgrammePage,
     Session,
 )
+from .programme_cache import public_programme  # noqa: F401 - selectors API
 from .rules import Verdict, evaluate_rules
 
 

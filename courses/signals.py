@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import programme_cache
 from .services import cache_versions
 
 
@@ -31,8 +32,7 @@ def _programme_of_enrolment(enrolment_id, cached=None):
 
 
 def enrolment_changed(sender, instance, **kwargs):
-    cache_versions.bump_programme(instance.programme_id)
-    cache_versions.bump_visitor(instance.user_id)
+    cache_versions.bump_programme(instance.programme_id, visitor=instance.user_id)
 
 
 def enrolment_row_changed(sender, instance, **kwargs):
@@ -125,6 +125,25 @@ def connect() -> None:
                 sender=model,
                 dispatch_uid=f"courses_state_{signal is post_save}_{model.__name__}",
             )
+    # Kept programme copies (programme_cache): any change to a page, its
+    # place in the tree or a view restriction makes them all stale.
+    from wagtail.models import Page, PageViewRestriction
+
+    for model in (Page, ProgrammePage, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                programme_cache.forget_programmes,
+                sender=model,
+                dispatch_uid=f"courses_programmes_{signal is post_save}_{model.__name__}",
+            )
+    for name, signal in (
+        ("published", page_published),
+        ("unpublished", page_unpublished),
+        ("moved", post_page_move),
+    ):
+        signal.connect(
+            programme_cache.forget_programmes, dispatch_uid=f"courses_programmes_{name}"
+        )
     m2m_changed.connect(
         user_groups_changed,
         sender=user_model.groups.through,

@@ -42,7 +42,7 @@ PAGE_SIZE = 12
 
 
 def _live_programme(pk: int) -> ProgrammePage:
-    page = ProgrammePage.objects.live().public().filter(pk=pk).first()
+    page = selectors.public_programme(pk)
     if page is None:
         raise Http404(_("There is no such programme."))
     return page

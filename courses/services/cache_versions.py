@@ -26,6 +26,8 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from lms.cache import bump_counters as cache_counters
+
 logger = logging.getLogger(__name__)
 
 PROGRAMME_KEY = "courses:state:programme:{}"
@@ -35,33 +37,38 @@ EVERYONE_KEY = "courses:state:everyone"
 COUNTER_SECONDS = 86400
 
 
-def _bump(key: str) -> None:
+def bump_counters(keys: tuple[str, ...]) -> None:
+    """Add one to each counter (one round trip on Redis); a lost one restarts
+    past the current time in nanoseconds."""
     try:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, time.time_ns(), COUNTER_SECONDS)
+        cache_counters(keys, start=time.time_ns(), timeout=COUNTER_SECONDS)
     except Exception:  # noqa: BLE001 - a save must not fail on a cache outage
-        logger.warning("could not bump %s", key, exc_info=True)
+        logger.warning("could not bump %s", ", ".join(keys), exc_info=True)
 
 
-def _bump_now_and_after_commit(key: str) -> None:
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+def bump_now_and_after_commit(*keys: str) -> None:
+    bump_counters(keys)
+    transaction.on_commit(lambda: bump_counters(keys))
 
 
-def bump_programme(programme_id) -> None:
+def bump_programme(programme_id, *, visitor=None) -> None:
+    """The programme's counter, and with ``visitor`` (a user id) theirs too."""
+    keys = []
     if programme_id is not None:
-        _bump_now_and_after_commit(PROGRAMME_KEY.format(programme_id))
+        keys.append(PROGRAMME_KEY.format(programme_id))
+    if visitor is not None:
+        keys.append(VISITOR_KEY.format(visitor))
+    if keys:
+        bump_now_and_after_commit(*keys)
 
 
 def bump_visitor(user_id) -> None:
     if user_id is not None:
-        _bump_now_and_after_commit(VISITOR_KEY.format(user_id))
+        bump_now_and_after_commit(VISITOR_KEY.format(user_id))
 
 
 def bump_everyone() -> None:
-    _bump_now_and_after_commit(EVERYONE_KEY)
+    bump_now_and_after_commit(EVERYONE_KEY)
 
 
 def state_versions(programme_id, user_id) -> tuple[int, int, int] | None:
@@ -73,11 +80,15 @@ def state_versions(programme_id, user_id) -> tuple[int, int, int] | None:
         EVERYONE_KEY,
     )
     found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
+    missing = tuple(key for key in keys if key not in found)
     if missing:
-        for key in missing:
-            cache.add(key, time.time_ns(), COUNTER_SECONDS)
-        found.update(cache.get_many(missing))
-    if any(key not in found for key in keys):
-        return None
+        # Lost or never set: start past a value no entry was stored under.
+        try:
+            restarted = cache_counters(
+                missing, start=time.time_ns(), timeout=COUNTER_SECONDS
+            )
+        except Exception:  # noqa: BLE001 - the cache cannot tell
+            logger.warning("could not read %s", ", ".join(missing), exc_info=True)
+            return None
+        found.update(zip(missing, restarted, strict=True))
     return tuple(found[key] for key in keys)

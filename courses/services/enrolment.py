@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from lms.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lms.models import User
+from lms.queries import unique_row
 
 from ..models import (
     Enrolment,
@@ -73,33 +74,37 @@ def _after_capacity_check() -> None:
         time.sleep(float(seconds))
 
 
-def lock_seats(programme_id: int) -> None:
+def lock_seats(programme_id: int) -> int | None:
     """Take the seat lock: only the narrow ``courses_programmepage`` row, FOR UPDATE.
 
     Must be called inside ``transaction.atomic``. The Wagtail page row (title,
     path, revisions) is not touched, so editors publishing the page do not
     queue behind applicants. On lock timeout (3 s) the caller gets
     :class:`Busy` (503 with Retry-After), never a hung worker or a 500.
+
+    Returns the capacity as it is under the lock: the programme an
+    application holds may be a shared copy (``courses.programme_cache``),
+    and seats are counted against the row, never against a copy.
     """
+    row = ProgrammePage.objects.filter(pk=programme_id).order_by()
     if _test_hook("WEGO_TEST_DISABLE_SEAT_LOCK", False):
-        return
-    try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        found = list(
-            ProgrammePage.objects.select_for_update(of=("self",))
-            .filter(pk=programme_id)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-    except OperationalError as exc:
-        logger.warning("seat lock timeout on programme %s: %s", programme_id, exc)
-        raise Busy(
-            _("Many people are applying right now; please try again in a moment."),
-        ) from exc
+        found = list(row.values_list("capacity", flat=True))
+    else:
+        try:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            found = list(
+                row.select_for_update(of=("self",)).values_list("capacity", flat=True)
+            )
+        except OperationalError as exc:
+            logger.warning("seat lock timeout on programme %s: %s", programme_id, exc)
+            raise Busy(
+                _("Many people are applying right now; please try again in a moment."),
+            ) from exc
     if not found:
         raise NotFound(_("There is no such programme."))
+    return found[0]
 
 
 def lock_programme(programme_id: int) -> ProgrammePage:
@@ -437,7 +442,7 @@ def _enrol_together(
         lead.letter_of_intent.save("letter.pdf", letter, save=False)
     try:
         with transaction.atomic():
-            lock_seats(programme.pk)
+            programme.capacity = lock_seats(programme.pk)
             state = _seat_state(
                 programme.pk,
                 users=[m.pk for m in members],
@@ -540,10 +545,8 @@ def enrolment_apply(
                 code="invalid_answers",
             )
         check_pdf(letter, max_bytes=5 * 1024 * 1024)
-    existing = (
-        Enrolment.objects.filter(programme=programme, user=user)
-        .only("pk", "status")
-        .first()
+    existing = unique_row(
+        Enrolment.objects.filter(programme=programme, user=user).only("pk", "status")
     )
     if existing is not None:
         _already(existing)

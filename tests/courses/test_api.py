@@ -201,3 +201,27 @@ def test_token_auth_can_enrol(api, programme):
         f"/api/v1/programmes/{programme.pk}/enrolments/", {"answers": {}}, format="json"
     )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("restricted", ["programme", "office"])
+def test_a_programme_hidden_by_a_privacy_setting_cannot_be_seen_or_applied_to(
+    api, client, office, member, restricted
+):
+    from wagtail.models import PageViewRestriction
+
+    programme = make_programme(office=office)
+    page = programme if restricted == "programme" else office
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    api.force_authenticate(member)
+    base = f"/api/v1/programmes/{programme.pk}"
+    assert api.get(f"{base}/eligibility/").status_code == 404
+    answer = api.post(f"{base}/enrolments/", {}, format="json")
+    assert answer.status_code == 404
+    client.force_login(member)
+    assert client.post(f"/programmes/{programme.pk}/apply/", {}).status_code == 404
+    assert not Enrolment.objects.filter(programme=programme).exists()
+    # Lifting the restriction makes it reachable again.
+    PageViewRestriction.objects.filter(page=page).delete()
+    assert api.get(f"{base}/eligibility/").status_code == 200

@@ -155,3 +155,16 @@ def test_a_lost_counter_starts_again_at_a_value_not_used_before(demo):
     assert after[0] != before[0]
     cache_versions.bump_programme(7)
     assert _versions(7)[0] not in (before[0], after[0])
+
+
+def test_when_the_cache_cannot_restart_a_lost_counter_nothing_is_keyed(
+    demo, monkeypatch
+):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    cache.delete(cache_versions.PROGRAMME_KEY.format(7))
+    monkeypatch.setattr(cache_versions, "cache_counters", down)
+    assert state_versions(7, 0) is None

@@ -1,0 +1,99 @@
+"""Shared copies of the programme pages that applications and the API look up.
+
+Every application, eligibility check and programme API call starts by loading
+its programme: a Wagtail page across two tables, some sixty columns, and a look
+for view restrictions on it and its ancestors. In an enrolment rush that is
+the same page five hundred times a second, and about a fifth of each request.
+So the answer of :func:`public_programme` (the page, or "no such programme
+for the public") is kept in the shared cache, for at most
+``ENTRY_SECONDS``, under the *generation* of the programme pages:
+
+* the generation changes with every save or deletion of a page or of a view
+  restriction, publish, unpublish and move, at once and again after the
+  transaction commits (as in ``services.cache_versions``), so no copy outlives
+  an edit;
+* an entry records the generation it was read under and is used only while
+  that is still the current one; entry and generation come back in one cache
+  round trip;
+* with the cache unreachable, every lookup goes to the database.
+
+What must be exact is not taken from the copy: the seat decisions read the
+capacity again under the seat lock (``services.enrolment.lock_seats``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache import cache
+from wagtail.models import Page, PageViewRestriction
+
+from lms.cache import bump_counters
+from lms.queries import unique_row
+
+from .models import ProgrammePage
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "courses:programmes:generation"
+ENTRY_KEY = "courses:programme:{}"
+ENTRY_SECONDS = 60
+# Far longer than any entry lives.
+GENERATION_SECONDS = 86400
+
+
+def _load(pk: int) -> ProgrammePage | None:
+    """The live programme when no view restriction hides it (as ``public()``)."""
+    page = unique_row(ProgrammePage.objects.filter(pk=pk, live=True))
+    if page is None:
+        return None
+    steplen = Page.steplen
+    ancestors = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
+    if PageViewRestriction.objects.filter(page__path__in=ancestors).exists():
+        return None
+    return page
+
+
+def _generation(found: dict) -> int:
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        # Lost or never set: start past a value no entry was stored under.
+        (generation,) = bump_counters(
+            (GENERATION_KEY,), start=time.time_ns(), timeout=GENERATION_SECONDS
+        )
+    return generation
+
+
+def public_programme(pk: int) -> ProgrammePage | None:
+    """The live programme ``pk`` when no privacy setting hides it, else None.
+
+    The same answer as ``ProgrammePage.objects.live().public()``, from the
+    shared cache when a copy of the current generation is there. The caller
+    gets its own instance (entries are unpickled), so changing it changes
+    nothing shared.
+    """
+    key = ENTRY_KEY.format(pk)
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = _generation(found)
+    except Exception:  # noqa: BLE001 - the database still answers
+        logger.warning("programme cache unavailable", exc_info=True)
+        return _load(pk)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    page = _load(pk)
+    try:
+        cache.set(key, (generation, page), ENTRY_SECONDS)
+    except Exception:  # noqa: BLE001 - a copy not kept is only a miss
+        logger.warning("could not keep programme %s", pk, exc_info=True)
+    return page
+
+
+def forget_programmes(*args, **kwargs) -> None:
+    """Make every kept programme copy stale, now and after commit (a signal handler)."""
+    # Imported here: the services package imports the selectors, which use us.
+    from .services.cache_versions import bump_now_and_after_commit
+
+    bump_now_and_after_commit(GENERATION_KEY)
