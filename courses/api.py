@@ -106,7 +106,14 @@ class EligibilitySerializer(serializers.Serializer):
 
 
 class ApplySerializer(serializers.Serializer):
-    answers = serializers.JSONField(required=False, default=dict)
+    answers = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text="Answers, as text, to the questions the programme asks: "
+        "`motivation`, `technical_experience`, `delivery_location` "
+        "(`home_country` or `korea`), `preferred_dates`. A question may be "
+        "left out unless the programme requires every answer.",
+    )
     letter = serializers.FileField(
         required=False, help_text="Letter of intent, PDF, at most 5 MB."
     )

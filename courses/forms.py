@@ -1,10 +1,11 @@
 """Forms for the human pages; they check shape only, services decide."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProgrammeFormat, ProgrammeKind
-from .services.answers import DELIVERY_LOCATIONS
+from .services.answers import DELIVERY_LOCATIONS, QUESTIONS
 
 
 class GroupField(forms.CharField):
@@ -79,6 +80,13 @@ class ApplicationForm(forms.Form):
         for name, asked in flags.items():
             if not asked:
                 del self.fields[name]
+        for name in QUESTIONS:
+            field = self.fields.get(name)
+            if field is not None and not programme.answers_required:
+                field.required = False
+                field.label = format_lazy(
+                    _("{question} (optional)"), question=field.label
+                )
 
     # Fields that are not answers to the programme's questions.
     not_answers = ("letter_of_intent", "colleagues")

@@ -182,6 +182,11 @@ class ProgrammePage(Page):
     accepts_letter_of_intent = models.BooleanField(
         _("accept a letter of intent (PDF)"), default=False
     )
+    answers_required = models.BooleanField(
+        _("applicants must answer every question"),
+        default=False,
+        help_text=_("Otherwise applicants may leave a question blank."),
+    )
     completion_min_share = models.PositiveSmallIntegerField(
         # Translators: xgettext:no-python-format
         _("minimum attendance (% of counted sessions)"),
@@ -252,6 +257,7 @@ class ProgrammePage(Page):
                 FieldPanel("asks_delivery_location"),
                 FieldPanel("asks_preferred_dates"),
                 FieldPanel("accepts_letter_of_intent"),
+                FieldPanel("answers_required"),
             ],
             heading=_("Application questions"),
         ),

@@ -26,7 +26,11 @@ def asked_questions(programme) -> list[str]:
 
 
 def clean_answers(*, programme, answers) -> dict:
-    """The programme's questions, each answered, nothing else; 400 otherwise."""
+    """Answers to the programme's questions only, each as text; 400 otherwise.
+
+    A question may be left blank unless the programme requires every answer
+    (``answers_required``).
+    """
     answers = answers if answers is not None else {}
     if not isinstance(answers, dict):
         raise DomainError(
@@ -49,9 +53,10 @@ def clean_answers(*, programme, answers) -> dict:
             continue
         if value:
             cleaned[key] = value
-    for key in asked:
-        if key not in cleaned and key not in errors:
-            errors[key] = _("This question needs an answer.")
+    if programme.answers_required:
+        for key in asked:
+            if key not in cleaned and key not in errors:
+                errors[key] = _("This question needs an answer.")
     location = cleaned.get("delivery_location")
     if location and location not in DELIVERY_LOCATIONS:
         errors["delivery_location"] = _("Choose home_country or korea.")

@@ -95,7 +95,9 @@ def test_enrol_ineligible_gets_403_with_reasons(api, office, egov_rules, non_mem
 
 
 def test_enrol_with_invalid_answers_is_400(api, office, member):
-    programme = make_programme(office=office, asks_motivation=True)
+    programme = make_programme(
+        office=office, asks_motivation=True, answers_required=True
+    )
     api.force_authenticate(member)
     url = f"/api/v1/programmes/{programme.pk}/enrolments/"
     response = api.post(url, {"answers": ["not", "an", "object"]}, format="json")
@@ -104,7 +106,28 @@ def test_enrol_with_invalid_answers_is_400(api, office, member):
     response = api.post(url, {"answers": {}}, format="json")
     assert response.status_code == 400
     assert "motivation" in response.json()["errors"]
+    response = api.post(url, {"answers": {"motivation": 42}}, format="json")
+    assert response.status_code == 400
+    assert "motivation" in response.json()["errors"]
     assert not Enrolment.objects.exists()
+
+
+def test_questions_may_be_left_blank_unless_the_programme_requires_answers(
+    api, office, member
+):
+    programme = make_programme(
+        office=office, asks_motivation=True, asks_delivery_location=True
+    )
+    api.force_authenticate(member)
+    url = f"/api/v1/programmes/{programme.pk}/enrolments/"
+    # A wrong answer is still refused when the question is optional.
+    response = api.post(url, {"answers": {"delivery_location": "mars"}}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"delivery_location"}
+    response = api.post(url, {"answers": {"motivation": " Open data "}}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "confirmed"
+    assert Enrolment.objects.get().answers == {"motivation": "Open data"}
 
 
 def test_enrol_on_a_forged_or_unpublished_programme_is_404(api, office, member):

@@ -248,7 +248,10 @@ def test_endorsement_by_the_focal_point(
 
 def test_answers_are_checked(office, member):
     programme = make_programme(
-        office=office, asks_motivation=True, asks_delivery_location=True
+        office=office,
+        asks_motivation=True,
+        asks_delivery_location=True,
+        answers_required=True,
     )
     with pytest.raises(DomainError) as exc:
         apply(programme, member, answers={"delivery_location": "mars", "x": "y"})

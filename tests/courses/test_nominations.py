@@ -241,7 +241,9 @@ def test_with_approval_required_nominees_wait_for_the_decision(
 
 
 def test_programme_questions_are_answered_for_all_nominees(office, focal, officials):
-    programme = make_programme(office=office, capacity=10, asks_motivation=True)
+    programme = make_programme(
+        office=office, capacity=10, asks_motivation=True, answers_required=True
+    )
     with pytest.raises(DomainError) as exc:
         nominate(programme, focal, officials)
     assert exc.value.code == "invalid_answers"

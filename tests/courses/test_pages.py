@@ -1,3 +1,5 @@
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import Enrolment, ProgrammeIndexPage, SessionKind
@@ -26,6 +28,33 @@ def test_member_sees_verdicts_and_applies_without_javascript(client, programme, 
     assert Enrolment.objects.get(user=member).status == "confirmed"
     page = client.get(programme.url).content.decode()
     assert "Withdraw my application" in page
+
+
+def _motivation_field(html: str) -> str:
+    return re.search(r"<textarea[^>]*name=\"motivation\"[^>]*>", html).group(0)
+
+
+def test_questions_are_optional_on_the_form_unless_answers_are_required(
+    client, office, member
+):
+    label = "how will your city use it?"
+    optional = make_programme(office=office, asks_motivation=True)
+    client.force_login(member)
+    html = client.get(optional.url).content.decode()
+    assert f"{label} (optional)" in html
+    assert " required" not in _motivation_field(html)
+    assert client.post(f"/programmes/{optional.pk}/apply/").status_code == 302
+    assert Enrolment.objects.get(user=member).status == "confirmed"
+
+    required = make_programme(
+        office=office, asks_motivation=True, answers_required=True
+    )
+    html = client.get(required.url).content.decode()
+    assert f"{label} (optional)" not in html
+    assert " required" in _motivation_field(html)
+    response = client.post(f"/programmes/{required.pk}/apply/", follow=True)
+    assert "This field is required" in response.content.decode()
+    assert not Enrolment.objects.filter(programme=required).exists()
 
 
 def test_non_member_sees_why_not_and_no_form(client, office, egov_rules, non_member):
