@@ -13,10 +13,10 @@ aggregate and two inserts (see ``courses.services.enrolment``); with 500
 requests arriving at once, latency is mostly the wait for a free worker.
 
 Each crowd user signs in through ``POST /api/v1/auth/token/``. That endpoint
-is rate-limited per address (10/min), so with ``--mint-tokens`` (the default
-when throttled) the remaining tokens are minted through the Django ORM of
-the same database instead; the enrolment requests themselves always go over
-HTTP. Prints applications/s and latency percentiles, checks the invariants
+limits only failed sign-ins per address; should it refuse anyway, with
+``--mint-tokens`` (the default) the remaining tokens are minted through the
+Django ORM of the same database instead. The enrolment requests themselves
+always go over HTTP. Prints applications/s and latency percentiles, checks the invariants
 (confirmed == capacity, waitlist 1..N contiguous, no 5xx) and writes
 ``bench/results/enrolment_rush.json``.
 """

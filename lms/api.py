@@ -15,13 +15,13 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 
 from .errors import DomainError
 from .services import api_token_create, api_token_revoke
+from .throttling import FailedSignInThrottle
 
 _DRF_CODES = {
     400: "invalid",
@@ -258,7 +258,7 @@ def only_api_paths(endpoints):
     return [e for e in endpoints if e[0].startswith("/api/v1/")]
 
 
-class TokenThrottle(AnonRateThrottle):
+class TokenThrottle(FailedSignInThrottle):
     scope = "token"
 
 
@@ -315,6 +315,7 @@ class TokenView(APIView):
             request._request, email=data["email"], password=data["password"]
         )
         if user is None or not user.is_active:
+            TokenThrottle().record_failure(request, self)
             return Response(
                 {
                     "code": "invalid_credentials",

@@ -1,4 +1,4 @@
-"""The API's per-user request limit, counted atomically in one cache round trip.
+"""The API's per-user request limit and the sign-in limit, counted atomically.
 
 DRF's ``UserRateThrottle`` keeps each user's request times in the cache: it
 reads the list, then writes it back, two round trips and a pickled list on
@@ -30,6 +30,41 @@ class UserRateThrottle(throttling.UserRateThrottle):
         )
         self._retry_after = self.duration - (now % self.duration)
         return count <= self.num_requests
+
+    def wait(self) -> float | None:
+        return getattr(self, "_retry_after", None)
+
+
+class FailedSignInThrottle(throttling.AnonRateThrottle):
+    """Wrong e-mail or password from one address, at most the rate's number.
+
+    Only failed sign-ins count: a room of participants behind one address (a
+    city hall, a training venue) all sign in at once. Once an address has
+    failed as often as the rate allows, every sign-in from it waits for the
+    next window, so a client guessing passwords is held back whichever
+    accounts it tries (axes also locks an account after repeated failures).
+    The view calls :meth:`record_failure` when a sign-in fails.
+    """
+
+    def _failures_key(self, request, view) -> str | None:
+        if self.rate is None:
+            return None
+        now = self.timer()
+        self._retry_after = self.duration - (now % self.duration)
+        window = int(now // self.duration)
+        return f"{self.get_cache_key(request, view)}:failures:{window}"
+
+    def allow_request(self, request, view) -> bool:
+        key = self._failures_key(request, view)
+        if key is None:
+            return True
+        # With the cache down, get gives 0: a limit never refuses then.
+        return self.cache.get(key, 0) < self.num_requests
+
+    def record_failure(self, request, view) -> None:
+        key = self._failures_key(request, view)
+        if key is not None:
+            count_hit(key, timeout=2 * self.duration, cache=self.cache)
 
     def wait(self) -> float | None:
         return getattr(self, "_retry_after", None)

@@ -240,10 +240,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.forms.SignupForm"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
-# Failed log-ins are limited per account; the per-address limit is high because
-# a whole city hall can share one NAT address (one attacker must not lock
-# out every colleague). django-axes locks the targeted account too.
-ACCOUNT_RATE_LIMITS = {"login_failed": "60/m/ip,5/300s/key"}
+# Failed log-ins are limited per account; the per-address limits are high
+# because a whole city hall or training room can share one NAT address (one
+# attacker must not lock out every colleague, and a room signs in at once).
+# django-axes locks the targeted account too.
+ACCOUNT_RATE_LIMITS = {"login": "300/m/ip", "login_failed": "60/m/ip,5/300s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WeGO Learning"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
@@ -345,7 +346,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
-        "token": "10/min",
+        # Failed sign-ins per address (POST /api/v1/auth/token/).
+        "token": env.str("API_THROTTLE_SIGNIN_FAILURES", default="10/min"),
         "verify": "20/min",
     },
 }

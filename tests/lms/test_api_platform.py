@@ -45,3 +45,36 @@ def test_token_endpoint_is_throttled_with_retry_after(client, db, monkeypatch):
     )
     assert last.json()["code"] == "throttled"
     assert int(last["Retry-After"]) > 0
+
+
+def test_only_failed_sign_ins_count_toward_the_token_limit(client, db, monkeypatch):
+    """A room of participants behind one address signs in at once."""
+    from lms.api import TokenThrottle
+    from tests.factories import UserFactory
+
+    monkeypatch.setattr(
+        TokenThrottle,
+        "THROTTLE_RATES",
+        {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"},
+    )
+    cache.clear()
+    users = UserFactory.create_batch(6, password="right-password-123")
+
+    def sign_in(email, password):
+        return client.post(
+            "/api/v1/auth/token/",
+            {"email": email, "password": password},
+            content_type="application/json",
+        )
+
+    assert [sign_in(u.email, "right-password-123").status_code for u in users] == [
+        200
+    ] * 6
+    assert sign_in(users[0].email, "wrong").status_code == 401
+    assert sign_in(users[1].email, "wrong").status_code == 401
+    assert sign_in(users[2].email, "right-password-123").status_code == 200
+    assert sign_in(users[3].email, "wrong").status_code == 401
+    # Three failures: from now on, even a right password waits.
+    refused = sign_in(users[4].email, "right-password-123")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
