@@ -54,6 +54,41 @@ def completed_enrolments_for(*, programme):
     )
 
 
+def issuable_enrolments(*, programme):
+    """The completed enrolments a bulk run issues to: not those whose
+    certificate was revoked (a revoked certificate is never issued again)."""
+    return completed_enrolments_for(programme=programme).exclude(
+        certificate__status=CertificateStatus.REVOKED
+    )
+
+
+def issuable_webinar_attendees(*, webinar) -> list:
+    """The attendees a bulk run issues to, leaving out revoked certificates."""
+    revoked = set(
+        Certificate.objects.filter(
+            webinar=webinar, status=CertificateStatus.REVOKED
+        ).values_list("user_id", flat=True)
+    )
+    return [
+        u for u in eligible_webinar_attendees(webinar=webinar) if u.pk not in revoked
+    ]
+
+
+def revoked_certificates_of(*, job) -> list:
+    """The revoked certificates of a job's programme or webinar, which its
+    run leaves out (the job page lists them)."""
+    subject = (
+        {"webinar_id": job.webinar_id}
+        if job.webinar_id
+        else {"programme_id": job.programme_id}
+    )
+    return list(
+        Certificate.objects.filter(
+            status=CertificateStatus.REVOKED, **subject
+        ).order_by("holder_name")
+    )
+
+
 def user_may_issue_webinar(*, user, webinar) -> bool:
     """A webinar's certificates are issued by those who moderate it.
 

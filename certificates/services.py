@@ -39,8 +39,8 @@ from .models import (
 )
 from .pdf import render_certificate_pdf, second_language
 from .selectors import (
-    completed_enrolments_for,
-    eligible_webinar_attendees,
+    issuable_enrolments,
+    issuable_webinar_attendees,
     user_is_secretariat,
     user_may_issue,
     user_may_issue_webinar,
@@ -358,7 +358,7 @@ def certificates_issue_for_programme(*, programme, actor) -> IssuanceJob:
     job = IssuanceJob.objects.create(
         programme=programme,
         requested_by=actor,
-        total=completed_enrolments_for(programme=programme).count(),
+        total=issuable_enrolments(programme=programme).count(),
     )
     from .tasks import issue_programme_certificates
 
@@ -381,7 +381,7 @@ def certificates_issue_for_webinar(*, webinar, actor) -> IssuanceJob:
     job = IssuanceJob.objects.create(
         webinar=webinar,
         requested_by=actor,
-        total=len(eligible_webinar_attendees(webinar=webinar)),
+        total=len(issuable_webinar_attendees(webinar=webinar)),
     )
     from .tasks import issue_programme_certificates
 
@@ -403,7 +403,7 @@ def _job_items(job) -> list[tuple[dict, object]]:
                     actor=job.requested_by,
                 ),
             )
-            for user in eligible_webinar_attendees(webinar=webinar)
+            for user in issuable_webinar_attendees(webinar=webinar)
         ]
     return [
         (
@@ -412,7 +412,7 @@ def _job_items(job) -> list[tuple[dict, object]]:
                 certificate_ensure, enrolment=enrolment, actor=job.requested_by
             ),
         )
-        for enrolment in completed_enrolments_for(programme=job.programme)
+        for enrolment in issuable_enrolments(programme=job.programme)
     ]
 
 

@@ -246,7 +246,11 @@ def job(request, job_id: int):
     found = selectors.job_for(job_id=job_id)
     if found is None or not selectors.user_may_follow_job(user=request.user, job=found):
         raise Http404
-    return render(request, "certificates/job.html", {"job": found})
+    return render(
+        request,
+        "certificates/job.html",
+        {"job": found, "revoked": selectors.revoked_certificates_of(job=found)},
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from certificates import services
 from certificates.models import Certificate, IssuanceJob, JobState
@@ -226,18 +227,24 @@ def test_bulk_issuance_rerun_after_a_crash_issues_nothing_twice(
     )
 
 
-def test_bulk_issuance_reports_revoked_certificates_instead_of_reissuing(
-    programme, trainer, secretariat, django_capture_on_commit_callbacks
+def test_bulk_issuance_leaves_revoked_certificates_out_and_lists_them(
+    client, programme, trainer, secretariat, django_capture_on_commit_callbacks
 ):
     first = completed_enrolment(programme, trainer=trainer)
     completed_enrolment(programme, trainer=trainer)
     certificate = services.certificate_issue(enrolment=first, actor=trainer)
-    services.certificate_revoke(certificate=certificate, actor=secretariat, reason="x")
+    services.certificate_revoke(
+        certificate=certificate, actor=secretariat, reason="Wrong participant"
+    )
     job = _run_job(programme, trainer, django_capture_on_commit_callbacks)
-    assert job.state == JobState.DONE
-    assert [e["code"] for e in job.errors] == ["certificate_revoked"]
+    # The revoked one is left out of the run, so its progress ends complete.
+    assert (job.state, job.done, job.total, job.errors) == (JobState.DONE, 1, 1, [])
     assert Certificate.objects.count() == 2
     assert Certificate.objects.filter(status="revoked").count() == 1
+    client.force_login(trainer)
+    html = client.get(reverse("certificates:job", args=[job.pk])).content.decode()
+    assert "Revoked, not issued again" in html
+    assert f"{certificate.holder_name}: Wrong participant" in html
 
 
 def test_a_job_that_keeps_crashing_is_marked_failed(programme, trainer):

@@ -258,7 +258,7 @@ def test_revoked_webinar_certificate_reads_revoked_and_is_not_reissued(
     with commits():
         job = services.certificates_issue_for_webinar(webinar=webinar, actor=host)
     job.refresh_from_db()
-    assert job.errors[0]["code"] == "certificate_revoked"
+    assert (job.state, job.done, job.total, job.errors) == ("done", 0, 0, [])
     assert Certificate.objects.filter(webinar=webinar).count() == 1
 
 
