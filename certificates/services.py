@@ -362,7 +362,9 @@ def certificates_issue_for_programme(*, programme, actor) -> IssuanceJob:
     )
     from .tasks import issue_programme_certificates
 
-    transaction.on_commit(lambda: issue_programme_certificates.delay(job.pk))
+    transaction.on_commit(
+        lambda: issue_programme_certificates.delay(job.pk), robust=True
+    )
     return job
 
 
@@ -385,7 +387,9 @@ def certificates_issue_for_webinar(*, webinar, actor) -> IssuanceJob:
     )
     from .tasks import issue_programme_certificates
 
-    transaction.on_commit(lambda: issue_programme_certificates.delay(job.pk))
+    transaction.on_commit(
+        lambda: issue_programme_certificates.delay(job.pk), robust=True
+    )
     return job
 
 
@@ -506,7 +510,9 @@ def job_resume(*, job, actor) -> IssuanceJob:
     job.save(update_fields=["state", "attempts", "finished_at"])
     from .tasks import issue_programme_certificates
 
-    transaction.on_commit(lambda: issue_programme_certificates.delay(job.pk))
+    transaction.on_commit(
+        lambda: issue_programme_certificates.delay(job.pk), robust=True
+    )
     logger.warning("certificate job %s resumed by %s", job.pk, actor.pk)
     return job
 

@@ -13,7 +13,9 @@ def promote_after_publish(sender, instance, **kwargs):
     """A published capacity raise offers the new seats to the waitlist at once."""
     from .tasks import programme_promote_waitlist
 
-    transaction.on_commit(lambda: programme_promote_waitlist.delay(instance.pk))
+    transaction.on_commit(
+        lambda: programme_promote_waitlist.delay(instance.pk), robust=True
+    )
 
 
 # --- State versions of the programme page's personal parts ----------------------

@@ -198,7 +198,7 @@ def webinar_register(*, webinar: WebinarPage, user) -> tuple[Registration, bool]
         from .tasks import send_registration_confirmation
 
         transaction.on_commit(
-            lambda: send_registration_confirmation.delay(registration.pk)
+            lambda: send_registration_confirmation.delay(registration.pk), robust=True
         )
     return registration, True
 

@@ -182,7 +182,7 @@ def _record(
     if notify:
         from ..tasks import enrolment_notify
 
-        transaction.on_commit(lambda: enrolment_notify.delay(event.pk))
+        transaction.on_commit(lambda: enrolment_notify.delay(event.pk), robust=True)
     return event
 
 
@@ -499,7 +499,7 @@ def _enrol_together(
 
                 ids = [e.pk for e in enrolments]
                 transaction.on_commit(
-                    lambda: [endorsement_request.delay(pk) for pk in ids]
+                    lambda: [endorsement_request.delay(pk) for pk in ids], robust=True
                 )
     except IntegrityError as exc:
         _discard_letter(lead)

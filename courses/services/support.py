@@ -109,7 +109,8 @@ def support_slot_withdraw(*, slot: SupportSlot, actor) -> None:
             when = timezone.localtime(starts, zone).strftime("%Y-%m-%d %H:%M")
             label = f"{when} ({zone.key})"
             transaction.on_commit(
-                lambda: support_slot_removed_notify.delay(booked, title, label)
+                lambda: support_slot_removed_notify.delay(booked, title, label),
+                robust=True,
             )
 
 
@@ -174,7 +175,9 @@ def support_slot_book(*, slot: SupportSlot, user) -> SupportBooking:
             booking = SupportBooking.objects.create(slot=slot, enrolment=enrolment)
             from ..tasks import support_booking_notify
 
-            transaction.on_commit(lambda: support_booking_notify.delay(booking.pk))
+            transaction.on_commit(
+                lambda: support_booking_notify.delay(booking.pk), robust=True
+            )
     except OperationalError as exc:
         logger.warning("support booking lock timeout on slot %s: %s", slot.pk, exc)
         raise Busy(

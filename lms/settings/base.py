@@ -143,7 +143,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite (the embedded default): writers wait their turn instead of
+    # failing. BEGIN IMMEDIATE takes the write lock at the start of a
+    # transaction, so two applicants never both read and then collide on the
+    # upgrade (which SQLite refuses at once, busy timeout or not); WAL lets
+    # pages be read while someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 # 0 (a connection per request) unless set; lms.wsgi sets 60 for sync workers.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -82,6 +82,30 @@ def test_enrol_answers_201_then_409(api, programme, member):
     assert again.json()["code"] == "already_enrolled"
 
 
+def test_a_broker_outage_after_commit_does_not_turn_a_seat_into_an_error(
+    api, programme, member, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """The seat is committed before the e-mail task is queued: a broker that is
+    down then must not answer the applicant with an error (nor stop the other
+    after-commit work)."""
+    from kombu.exceptions import OperationalError
+
+    from courses import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+    monkeypatch.setattr(tasks.enrolment_notify, "delay", broker_down)
+    api.force_authenticate(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            f"/api/v1/programmes/{programme.pk}/enrolments/", {}, format="json"
+        )
+    assert response.status_code == 201
+    assert Enrolment.objects.get(user=member).status == "confirmed"
+    assert "Error 111" in caplog.text
+
+
 def test_enrol_ineligible_gets_403_with_reasons(api, office, egov_rules, non_member):
     programme = make_programme(office=office, rules=egov_rules)
     api.force_authenticate(non_member)
