@@ -2,16 +2,22 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
 
-# Build Django (apps, settings) before importing anything that touches models.
-django_asgi_app = get_asgi_application()
+# Build Django (apps, settings) before importing anything that touches models,
+# as django.core.asgi.get_asgi_application does.
+django.setup(set_prefix=False)
+
+from django.conf import settings  # noqa: E402
+
+from lms.asgi_http import BoundedASGIHandler  # noqa: E402
+
+django_asgi_app = BoundedASGIHandler(limit=settings.ASGI_HTTP_CONCURRENCY)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from lms.middleware import WebSocketAuthStack  # noqa: E402

@@ -5,6 +5,7 @@ failed write is dropped, and both are logged, instead of a 500.
 """
 
 import logging
+import threading
 
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -36,24 +37,47 @@ def _tolerant(default_factory):
     return decorate
 
 
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's Redis client, keeping one ``redis.Redis`` per connection pool.
+# Connection pools and clients shared by every cache instance of the process.
+_POOLS: dict = {}
+_CLIENTS: dict = {}
+_SHARED_LOCK = threading.Lock()
 
-    Django builds a new ``redis.Redis`` for every cache call, and each one
-    copies its table of some two hundred response callbacks: about 60 µs, as
-    much as a round trip to a local Redis, several times per request. A
-    client is safe to share between threads (connections come from the pool).
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, with its connections and clients kept process-wide.
+
+    * Django gives every request under ASGI a cache object of its own (the
+      cache handler is per context), each with its own connection pool, so
+      every request opened new Redis connections, each with a handshake.
+      Here pools are shared by every instance with the same server and
+      options (a pool is thread-safe and resets itself in a forked child).
+    * Django builds a new ``redis.Redis`` for every cache call, and each one
+      copies its table of some two hundred response callbacks: about 60 µs,
+      as much as a round trip to a local Redis, several times per request.
+      Here there is one client per pool (connections come from the pool).
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients: dict = {}
+    def _get_connection_pool(self, write):
+        url = self._servers[self._get_connection_pool_index(write)]
+        key = (url, repr(sorted(self._pool_options.items())))
+        pool = _POOLS.get(key)
+        if pool is None:
+            with _SHARED_LOCK:
+                pool = _POOLS.get(key)
+                if pool is None:
+                    pool = self._pool_class.from_url(url, **self._pool_options)
+                    _POOLS[key] = pool
+        return pool
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+        client = _CLIENTS.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            with _SHARED_LOCK:
+                client = _CLIENTS.get(id(pool))
+                if client is None:
+                    client = self._client(connection_pool=pool)
+                    _CLIENTS[id(pool)] = client
         return client
 
 

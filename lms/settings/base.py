@@ -129,6 +129,10 @@ TEMPLATES = [
     },
 ]
 
+# Requests inside Django at once per ASGI (Daphne) process; the rest wait in the
+# event loop for a slot (lms.asgi_http). 0: no limit.
+ASGI_HTTP_CONCURRENCY = env.int("ASGI_HTTP_CONCURRENCY", default=8)
+
 # --- Database -----------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")

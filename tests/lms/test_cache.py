@@ -43,3 +43,14 @@ def test_counters_bump_in_one_go_and_a_lost_one_starts_at_the_given_value(settin
     cache.bump_counters(("lost",), start=5, timeout=30)
     assert cache.get("lost") == 1_002
     cache.delete_many(["kept", "lost"])
+
+
+def test_cache_objects_of_one_server_share_connections():
+    """Under ASGI each request gets a cache object of its own: they must not
+    each open new connections to Redis."""
+    options = {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    first = ResilientRedisCache("redis://127.0.0.1:1/0", options)
+    second = ResilientRedisCache("redis://127.0.0.1:1/0", options)
+    other = ResilientRedisCache("redis://127.0.0.1:1/1", options)
+    assert first._cache.get_client(write=True) is second._cache.get_client()
+    assert other._cache.get_client() is not first._cache.get_client()
