@@ -455,6 +455,13 @@ class IssuanceJob(models.Model):
         return self.webinar if self.webinar_id else self.programme
 
     @property
+    def subject_lookup(self) -> dict:
+        """Filter arguments for the certificates of the job's programme or webinar."""
+        if self.webinar_id:
+            return {"webinar_id": self.webinar_id}
+        return {"programme_id": self.programme_id}
+
+    @property
     def percent(self) -> int:
         if not self.total:
             return 100 if self.state == JobState.DONE else 0

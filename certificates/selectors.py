@@ -77,14 +77,9 @@ def issuable_webinar_attendees(*, webinar) -> list:
 def revoked_certificates_of(*, job) -> list:
     """The revoked certificates of a job's programme or webinar, which its
     run leaves out (the job page lists them)."""
-    subject = (
-        {"webinar_id": job.webinar_id}
-        if job.webinar_id
-        else {"programme_id": job.programme_id}
-    )
     return list(
         Certificate.objects.filter(
-            status=CertificateStatus.REVOKED, **subject
+            status=CertificateStatus.REVOKED, **job.subject_lookup
         ).order_by("holder_name")
     )
 

@@ -475,13 +475,8 @@ def _job_progress(*, job_id: int) -> None:
     deliveries racing after a worker was killed, must not count twice, and
     one killed after storing its PDF must still be counted)."""
     job = IssuanceJob.objects.select_for_update().get(pk=job_id)
-    subject = (
-        {"webinar_id": job.webinar_id}
-        if job.webinar_id
-        else {"programme_id": job.programme_id}
-    )
     stored = (
-        Certificate.objects.filter(status=CertificateStatus.VALID, **subject)
+        Certificate.objects.filter(status=CertificateStatus.VALID, **job.subject_lookup)
         .exclude(pdf="")
         .count()
     )
