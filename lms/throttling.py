@@ -16,26 +16,32 @@ from rest_framework import throttling
 from .cache import count_hit
 
 
-class UserRateThrottle(throttling.UserRateThrottle):
+class _FixedWindow:
+    """Counts kept per fixed window of the rate's length (a DRF throttle mixin)."""
+
+    def _window_key(self, key: str) -> str:
+        now = self.timer()
+        self._retry_after = self.duration - (now % self.duration)
+        return f"{key}:{int(now // self.duration)}"
+
+    def wait(self) -> float | None:
+        return getattr(self, "_retry_after", None)
+
+
+class UserRateThrottle(_FixedWindow, throttling.UserRateThrottle):
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        now = self.timer()
-        window = int(now // self.duration)
         count = count_hit(
-            f"{self.key}:{window}", timeout=2 * self.duration, cache=self.cache
+            self._window_key(self.key), timeout=2 * self.duration, cache=self.cache
         )
-        self._retry_after = self.duration - (now % self.duration)
         return count <= self.num_requests
 
-    def wait(self) -> float | None:
-        return getattr(self, "_retry_after", None)
 
-
-class FailedSignInThrottle(throttling.AnonRateThrottle):
+class FailedSignInThrottle(_FixedWindow, throttling.AnonRateThrottle):
     """Wrong e-mail or password from one address, at most the rate's number.
 
     Only failed sign-ins count: a room of participants behind one address (a
@@ -49,10 +55,7 @@ class FailedSignInThrottle(throttling.AnonRateThrottle):
     def _failures_key(self, request, view) -> str | None:
         if self.rate is None:
             return None
-        now = self.timer()
-        self._retry_after = self.duration - (now % self.duration)
-        window = int(now // self.duration)
-        return f"{self.get_cache_key(request, view)}:failures:{window}"
+        return self._window_key(f"{self.get_cache_key(request, view)}:failures")
 
     def allow_request(self, request, view) -> bool:
         key = self._failures_key(request, view)
@@ -65,6 +68,3 @@ class FailedSignInThrottle(throttling.AnonRateThrottle):
         key = self._failures_key(request, view)
         if key is not None:
             count_hit(key, timeout=2 * self.duration, cache=self.cache)
-
-    def wait(self) -> float | None:
-        return getattr(self, "_retry_after", None)
