@@ -16,6 +16,23 @@ from lms.models import User
 from lms.services import api_token_create
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The fuzz calls the WSGI application in-process, inside the test's
+    transaction. Django's handler closes "old" connections when each request
+    starts and ends, and on PostgreSQL that closes the test's own, so later
+    requests fail with "the connection is closed". Django's test client
+    disconnects the same receiver around its requests; so do we."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def participant_headers(demo):
     user = User.objects.get(email="dev.hanoi@wego.example")
