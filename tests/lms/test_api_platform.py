@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 
@@ -19,7 +20,8 @@ def test_unknown_api_path_and_wrong_method_use_the_error_shape(client, db):
     assert response.json()["code"] == "method_not_allowed"
 
 
-def test_token_endpoint_is_throttled_with_retry_after(client, db, monkeypatch):
+@pytest.fixture
+def three_failed_sign_ins_a_minute(monkeypatch):
     from lms.api import TokenThrottle
 
     monkeypatch.setattr(
@@ -28,6 +30,11 @@ def test_token_endpoint_is_throttled_with_retry_after(client, db, monkeypatch):
         {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"},
     )
     cache.clear()
+
+
+def test_token_endpoint_is_throttled_with_retry_after(
+    client, db, three_failed_sign_ins_a_minute
+):
     statuses = [
         client.post(
             "/api/v1/auth/token/",
@@ -47,17 +54,12 @@ def test_token_endpoint_is_throttled_with_retry_after(client, db, monkeypatch):
     assert int(last["Retry-After"]) > 0
 
 
-def test_only_failed_sign_ins_count_toward_the_token_limit(client, db, monkeypatch):
+def test_only_failed_sign_ins_count_toward_the_token_limit(
+    client, db, three_failed_sign_ins_a_minute
+):
     """A room of participants behind one address signs in at once."""
-    from lms.api import TokenThrottle
     from tests.factories import UserFactory
 
-    monkeypatch.setattr(
-        TokenThrottle,
-        "THROTTLE_RATES",
-        {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"},
-    )
-    cache.clear()
     users = UserFactory.create_batch(6, password="right-password-123")
 
     def sign_in(email, password):
