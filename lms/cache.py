@@ -37,10 +37,10 @@ def _tolerant(default_factory):
     return decorate
 
 
-# Connection pools and clients shared by every cache instance of the process.
-_POOLS: dict = {}
+# One client (and its connection pool) per server and options, shared by every
+# cache instance of the process.
 _CLIENTS: dict = {}
-_SHARED_LOCK = threading.Lock()
+_CLIENTS_LOCK = threading.Lock()
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -57,28 +57,28 @@ class ReusingRedisCacheClient(RedisCacheClient):
       Here there is one client per pool (connections come from the pool).
     """
 
-    def _get_connection_pool(self, write):
-        url = self._servers[self._get_connection_pool_index(write)]
-        key = (url, repr(sorted(self._pool_options.items())))
-        pool = _POOLS.get(key)
-        if pool is None:
-            with _SHARED_LOCK:
-                pool = _POOLS.get(key)
-                if pool is None:
-                    pool = self._pool_class.from_url(url, **self._pool_options)
-                    _POOLS[key] = pool
-        return pool
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = repr(sorted(self._pool_options.items()))
+        self._keys = [(url, options) for url in self._servers]
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = _CLIENTS.get(id(pool))
+        index = self._get_connection_pool_index(write)
+        client = _CLIENTS.get(self._keys[index])
         if client is None:
-            with _SHARED_LOCK:
-                client = _CLIENTS.get(id(pool))
+            with _CLIENTS_LOCK:
+                client = _CLIENTS.get(self._keys[index])
                 if client is None:
-                    client = self._client(connection_pool=pool)
-                    _CLIENTS[id(pool)] = client
+                    pool = self._pool_class.from_url(
+                        self._servers[index], **self._pool_options
+                    )
+                    client = _CLIENTS[self._keys[index]] = self._client(
+                        connection_pool=pool
+                    )
         return client
+
+    def _get_connection_pool(self, write):
+        return self.get_client(write=write).connection_pool
 
 
 class ResilientRedisCache(RedisCache):
