@@ -421,7 +421,7 @@ class EligibilityView(CoursesAPIView):
                         {
                             "rule": "membership_tiers",
                             "ok": True,
-                            "message": "Hanoi is a full member.",
+                            "message": "Hanoi is a full member of WeGO.",
                         },
                         {
                             "rule": "capacity",

@@ -451,6 +451,11 @@ class ProgrammePage(Page):
         show_slides = shared["has_presentations"] and (
             viewer.is_confirmed or viewer.can_train
         )
+        nomination_size = (
+            selectors.delegation_size_limit(programme=self, organisation=nomination_org)
+            if nomination_org is not None
+            else 0
+        )
         context.update(
             {
                 "shared": shared,
@@ -460,15 +465,28 @@ class ProgrammePage(Page):
                 "enrolment": enrolment,
                 "open_offer": open_offer,
                 "can_apply": can_apply,
-                "application_form": ApplicationForm(programme=self)
+                "application_form": ApplicationForm(
+                    programme=self,
+                    group_size=selectors.delegation_size_limit(
+                        programme=self,
+                        organisation=user.organisation,
+                        leaving_out=user,
+                    ),
+                )
                 if can_apply
                 else None,
                 "nomination_org": nomination_org,
                 "nomination_form": NominationForm(
                     programme=self,
                     organisation=nomination_org,
+                    size=nomination_size,
                 )
-                if nomination_org is not None
+                if nomination_size
+                else None,
+                "nomination_full": selectors.quota_verdict_for(
+                    programme=self, organisation=nomination_org
+                )
+                if nomination_org is not None and not nomination_size
                 else None,
                 "seats_left": viewer.seats_left,
                 "presentations": selectors.cohort_presentations(programme=self)

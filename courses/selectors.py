@@ -274,6 +274,65 @@ def my_enrolments(*, user) -> QuerySet[Enrolment]:
     )
 
 
+def organisation_places_left(
+    *, programme: ProgrammePage, organisation, leaving_out=None
+) -> int | None:
+    """Places the organisation's quota still allows (None: no quota).
+
+    Its active applications count against it; ``leaving_out`` (a user) is the
+    person asking, whose own application is not yet made.
+    """
+    from .rules import rule_values
+
+    limits = [
+        v["max_per_organisation"]
+        for v in rule_values(programme.rules, "organisation_quota")
+    ]
+    if not limits or organisation is None:
+        return None
+    taken = programme.enrolments.filter(organisation=organisation).exclude(
+        status__in=Enrolment.INACTIVE
+    )
+    if leaving_out is not None:
+        taken = taken.exclude(user=leaving_out)
+    return max(min(limits) - taken.count(), 0)
+
+
+def quota_verdict_for(*, programme: ProgrammePage, organisation) -> Verdict | None:
+    """The quota sentence for a focal point whose organisation has no place left."""
+    from .rules import quota_verdict, rule_values
+
+    limits = [
+        v["max_per_organisation"]
+        for v in rule_values(programme.rules, "organisation_quota")
+    ]
+    if not limits or organisation is None:
+        return None
+    taken = (
+        programme.enrolments.filter(organisation=organisation)
+        .exclude(status__in=Enrolment.INACTIVE)
+        .count()
+    )
+    return quota_verdict(
+        org=organisation, limit=min(limits), taken=taken, focal_point=True
+    )
+
+
+def delegation_size_limit(
+    *, programme: ProgrammePage, organisation, leaving_out=None
+) -> int:
+    """How many people one delegation or nomination may name now.
+
+    The programme's largest delegation, lowered to the places the
+    organisation's quota leaves, so forms never offer more than can be taken.
+    """
+    left = organisation_places_left(
+        programme=programme, organisation=organisation, leaving_out=leaving_out
+    )
+    size = programme.max_group_size
+    return size if left is None else min(size, left)
+
+
 def focal_point_organisation(*, user):
     """The organisation whose registered focal point ``user`` is, else None.
 

@@ -167,12 +167,18 @@ def programme_nominate(request, pk: int):
     organisation = selectors.focal_point_organisation(user=request.user)
     if organisation is None:
         raise Http404
+    size = selectors.delegation_size_limit(
+        programme=programme, organisation=organisation
+    )
     form = NominationForm(
         request.POST if request.method == "POST" else None,
         programme=programme,
         organisation=organisation,
+        size=size,
     )
     if request.method == "POST" and form.is_valid():
+        # The service re-checks the quota under the seat lock, whatever
+        # the form offered.
         try:
             enrolments = services.enrolment_nominate(
                 programme=programme,
@@ -192,7 +198,16 @@ def programme_nominate(request, pk: int):
     return render(
         request,
         "courses/nominate.html",
-        {"programme": programme, "organisation": organisation, "form": form},
+        {
+            "programme": programme,
+            "organisation": organisation,
+            "form": form if size else None,
+            "full": None
+            if size
+            else selectors.quota_verdict_for(
+                programme=programme, organisation=organisation
+            ),
+        },
     )
 
 

@@ -33,7 +33,7 @@ from ..models import (
     ProgrammePage,
     WaitlistOffer,
 )
-from ..rules import rule_values
+from ..rules import quota_verdict, rule_values
 from ..selectors import (
     focal_point_organisation,
     programme_eligibility,
@@ -455,21 +455,15 @@ def _enrol_together(
                 and organisation is not None
                 and state.organisation_active + len(members) > quota
             ):
+                verdict = quota_verdict(
+                    org=organisation,
+                    limit=quota,
+                    taken=state.organisation_active,
+                    asked=len(members),
+                    focal_point=bool(endorsed_by),
+                )
                 raise PermissionDenied(
-                    _(
-                        "%(org)s has already used its %(limit)s places; ask your "
-                        "focal point which official should attend."
-                    )
-                    % {"org": organisation.name, "limit": quota},
-                    code="ineligible",
-                    reasons=[
-                        {
-                            "rule": "organisation_quota",
-                            "ok": False,
-                            "message": _("%(org)s may send %(limit)s participants.")
-                            % {"org": organisation.name, "limit": quota},
-                        }
-                    ],
+                    verdict.message, code="ineligible", reasons=[verdict.as_dict()]
                 )
             if not endorsed_by and rule_values(programme.rules, "endorsement_required"):
                 status = EnrolmentStatus.PENDING_ENDORSEMENT

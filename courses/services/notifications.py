@@ -10,9 +10,10 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Min
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from lms.emails import render_plain_text, split_subject
 
 from ..models import Enrolment, EnrolmentEvent, EnrolmentStatus
 
@@ -38,14 +39,9 @@ def _zone(name: str | None):
 
 def _send(kind: str, *, to: str, language: str, context: dict) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"courses/email/{kind}.txt", context).strip()
-    subject, _sep, body = text.partition("\n")
-    send_mail(
-        subject.strip(),
-        body.strip() + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-    )
+        text = render_plain_text(f"courses/email/{kind}.txt", context)
+    subject, body = split_subject(text)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def _context(enrolment: Enrolment) -> dict:
@@ -212,14 +208,9 @@ def support_booking_confirmation_send(*, booking_id: int) -> bool:
             "slot_zone": slot.zoneinfo,
         }
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            text = render_to_string("courses/email/support_booked.txt", context)
-        subject, _sep, body = text.strip().partition("\n")
-        message = EmailMessage(
-            subject.strip(),
-            body.strip() + "\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
+            text = render_plain_text("courses/email/support_booked.txt", context)
+        subject, body = split_subject(text)
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         message.attach(
             "technical-support.ics", support_booking_ics(booking), "text/calendar"
         )
