@@ -11,6 +11,7 @@ import json
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -775,7 +776,13 @@ def _require_trainer(request, programme):
 
 
 class RosterView(CoursesAPIView):
-    """Enrolments with attendance and computed completion, for trainers and staff."""
+    """Enrolments with their application answers, attendance and computed
+    completion, for trainers and staff.
+
+    ``answers`` are as the applicant sent them (``delivery_location`` is
+    ``home_country`` or ``korea``); ``letter_url`` is the letter of intent
+    (PDF), or null.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -810,6 +817,14 @@ class RosterView(CoursesAPIView):
                             },
                             "status": "confirmed",
                             "waitlist_position": None,
+                            "answers": {
+                                "technical_experience": "Six years of Java, three "
+                                "of Spring and MyBatis.",
+                                "delivery_location": "korea",
+                                "preferred_dates": "Any week in December",
+                            },
+                            "letter_url": "https://learning.wego.example/"
+                            "enrolments/812/letter.pdf",
                             "attendance": [
                                 {
                                     "session": 311,
@@ -850,6 +865,12 @@ class RosterView(CoursesAPIView):
                     },
                     "status": enrolment.status,
                     "waitlist_position": enrolment.waitlist_position,
+                    "answers": enrolment.answers or {},
+                    "letter_url": request.build_absolute_uri(
+                        reverse("courses:letter", args=[enrolment.pk])
+                    )
+                    if enrolment.letter_of_intent
+                    else None,
                     "attendance": [
                         {
                             "session": a.session_id,

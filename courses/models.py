@@ -438,13 +438,15 @@ class ProgrammePage(Page):
                 (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED),
                 None,
             )
-        elif user.is_authenticated:
+        # Someone who withdrew may apply again, judged as a newcomer.
+        may_reapply = enrolment is None or (
+            enrolment.status == EnrolmentStatus.WITHDRAWN and not self.is_past
+        )
+        if user.is_authenticated and may_reapply:
             eligible, verdicts = selectors.programme_eligibility(
                 programme=self, user=user
             )
-        can_apply = (
-            user.is_authenticated and enrolment is None and eligible and self.is_open
-        )
+        can_apply = user.is_authenticated and may_reapply and eligible and self.is_open
         nomination_org = (
             selectors.focal_point_organisation(user=user) if self.is_open else None
         )
@@ -463,8 +465,10 @@ class ProgrammePage(Page):
                 "eligible": eligible,
                 "verdicts": verdicts,
                 "enrolment": enrolment,
+                "completion": selectors.participant_completion(enrolment=enrolment),
                 "open_offer": open_offer,
                 "can_apply": can_apply,
+                "may_reapply": may_reapply and enrolment is not None,
                 "application_form": ApplicationForm(
                     programme=self,
                     group_size=selectors.delegation_size_limit(
@@ -744,6 +748,13 @@ class Enrolment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status not in self.INACTIVE
+
+    @property
+    def answer_rows(self) -> list[tuple[str, str, str]]:
+        """(key, heading, answer) for the programme's questions, as read."""
+        from .services.answers import answer_rows
+
+        return answer_rows(self.programme, self.answers)
 
 
 class EnrolmentEvent(models.Model):
