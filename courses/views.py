@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -366,9 +367,11 @@ def my_programmes(request):
     nominations = []
     if selectors.focal_point_organisation(user=request.user) is not None:
         nominations = list(selectors.nominations_by(user=request.user))
-    feed = request.build_absolute_uri(
-        reverse("courses:calendar_feed", args=[request.user.calendar_token])
-    )
+    # The feed's address is the same in every language (calendar apps keep it).
+    with translation.override(None):
+        feed = request.build_absolute_uri(
+            reverse("courses:calendar_feed", args=[request.user.calendar_token])
+        )
     return render(
         request,
         "courses/my_programmes.html",

@@ -139,4 +139,4 @@ def test_completion_is_translated(client, running, participant, trainer):
     client.force_login(participant)
     html = client.get("/ru/my/programmes/").content.decode()
     assert "Your attendance" not in html
-    assert "посещено 1 из 3" in html
+    assert "Ваша посещаемость:</strong> посещено 1 из 3 учитываемых занятий" in html

@@ -127,8 +127,9 @@ def test_a_delegation_member_is_told_the_others_keep_their_places(client, progra
     )
     client.force_login(lead)
     page = client.get(f"/enrolments/{enrolment.pk}/withdraw/").content.decode()
-    assert "Only you withdraw: your colleague in the delegation keeps their place" in (
-        page
+    assert (
+        "Only you withdraw: the other members of your delegation keep their places"
+        in page
     )
 
 
