@@ -333,11 +333,14 @@ def my_learning(*, user) -> dict:
 
     record = learning_record(user=user)
     now = timezone.now()
+    today = timezone.localdate()
     for row in record["programmes"]:
         enrolment = row["enrolment"]
+        # Attendance once the programme has begun (before, there is none).
         row["completion"] = (
             completion_status(enrolment=enrolment)
             if enrolment.status == EnrolmentStatus.CONFIRMED
+            and row["programme"].starts_on <= today
             else None
         )
     minutes = presence_minutes_by_attendee(

@@ -683,12 +683,15 @@ def certificate_pdf_ensure(*, certificate) -> Certificate:
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
+def certificate_revoke(
+    *, certificate, actor, reason: str, notify: bool = True
+) -> Certificate:
     """Revoke a certificate (the Secretariat only), with a reason; logged.
 
     The verify page, the API and the published status list read the row, so
     the revocation shows everywhere at once. The holder is e-mailed the
-    reason after commit (``certificate_revocation_notify``).
+    reason after commit (``certificate_revocation_notify``), unless
+    ``notify`` is off (demo history, made up, is not mailed to anyone).
     """
     if not user_is_secretariat(actor):
         raise PermissionDenied(
@@ -715,12 +718,13 @@ def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
         actor.pk,
         certificate.revoked_reason,
     )
-    from .tasks import notify_certificate_revoked
+    if notify:
+        from .tasks import notify_certificate_revoked
 
-    certificate_id = certificate.pk
-    transaction.on_commit(
-        lambda: notify_certificate_revoked.delay(certificate_id), robust=True
-    )
+        certificate_id = certificate.pk
+        transaction.on_commit(
+            lambda: notify_certificate_revoked.delay(certificate_id), robust=True
+        )
     return certificate
 
 

@@ -750,6 +750,18 @@ class Enrolment(models.Model):
         return self.status not in self.INACTIVE
 
     @property
+    def nominated(self) -> bool:
+        """Put forward by their organisation's focal point (not applied for)."""
+        group = self.group if self.group_id else None
+        creator = group.created_by if group is not None else None
+        return bool(
+            creator is not None
+            and creator.pk != self.user_id
+            and self.endorsed_by_email
+            and creator.email.lower() == self.endorsed_by_email.lower()
+        )
+
+    @property
     def answer_rows(self) -> list[tuple[str, str, str]]:
         """(key, heading, answer) for the programme's questions, as read."""
         from .services.answers import answer_rows

@@ -390,7 +390,10 @@ def _quota(value, user, target) -> Verdict | None:
         .exclude(status__in=Enrolment.INACTIVE)
         .count()
     )
-    return quota_verdict(org=org, limit=limit, taken=taken)
+    focal = (org.focal_point_email or "").strip().lower()
+    return quota_verdict(
+        org=org, limit=limit, taken=taken, focal_point=focal == user.email.lower()
+    )
 
 
 def quota_verdict(
@@ -412,10 +415,14 @@ def quota_verdict(
         limit,
     )
     if taken + asked <= limit:
-        so_far = ngettext(
-            "%(taken)s has applied so far.",
-            "%(taken)s have applied so far.",
-            taken,
+        so_far = (
+            ngettext(
+                "%(taken)s has applied so far.",
+                "%(taken)s have applied so far.",
+                taken,
+            )
+            if taken
+            else _("Nobody has applied yet.")
         )
         return Verdict("organisation_quota", True, f"{may_send} {so_far}" % numbers)
     if taken >= limit:

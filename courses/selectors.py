@@ -279,7 +279,7 @@ def my_enrolments(*, user) -> QuerySet[Enrolment]:
     now = timezone.now()
     return (
         Enrolment.objects.filter(user=user)
-        .select_related("programme")
+        .select_related("programme", "group__created_by")
         .prefetch_related(
             Prefetch(
                 "programme__sessions",

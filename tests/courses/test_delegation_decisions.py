@@ -306,6 +306,8 @@ def test_the_nomination_form_offers_only_the_places_the_quota_leaves(
         html = client.get(url).content.decode()
         assert 'name="nominate-emails"' not in html
         assert "Hanoi has no place left (it may send 2)" in html
+        # The focal point is not told to ask the focal point.
+        assert "ask your focal point" not in html
 
 
 def test_the_delegation_field_offers_only_the_places_the_quota_leaves(

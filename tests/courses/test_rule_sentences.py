@@ -86,7 +86,7 @@ def test_numbers_agree_with_their_nouns(office):
     enrol(programme, UserFactory())
     assert verdict(programme, user, "capacity").message == "1 of 2 seats is still free."
     assert verdict(programme, user, "organisation_quota").message == (
-        "Hebron may send 1 participant. 0 have applied so far."
+        "Hebron may send 1 participant. Nobody has applied yet."
     )
     enrol(programme, UserFactory(organisation=city))
     full = verdict(programme, user, "organisation_quota").message
@@ -132,3 +132,36 @@ def test_every_rule_sentence_is_translated_as_a_whole(office, language):
             org=OrganisationFactory(name="Hebron"), limit=2, taken=0, asked=3
         ).message
     assert "This application" not in asked and "3" in asked and "2" in asked
+
+
+@pytest.mark.parametrize(
+    ("language", "associate", "institution"),
+    [
+        ("ko", "Hebron은(는) WeGO 준회원입니다.", "Hebron은(는) 기관입니다."),
+        (
+            "ru",
+            "Hebron является ассоциированным членом WeGO.",
+            "Hebron — учреждение.",
+        ),
+        ("es", "Hebron es miembro asociado de WeGO.", "Hebron es una institución."),
+        ("fr", "Hebron est membre associé de WeGO.", "Hebron est une institution."),
+    ],
+)
+def test_the_associate_member_sentence_in_each_language(
+    office, language, associate, institution
+):
+    programme = make_programme(
+        office=office,
+        rules=[
+            ("membership_tiers", {"tiers": ALL_TIERS}),
+            ("organisation_kinds", {"kinds": ALL_KINDS}),
+        ],
+    )
+    user = UserFactory(
+        organisation=OrganisationFactory(
+            name="Hebron", membership_tier="associate", kind="institution"
+        )
+    )
+    with translation.override(language):
+        assert verdict(programme, user, "membership_tiers").message == associate
+        assert verdict(programme, user, "organisation_kinds").message == institution

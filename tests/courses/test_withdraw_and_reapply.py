@@ -101,7 +101,7 @@ def test_withdrawal_is_confirmed_on_a_page_that_works_without_javascript(
         f"/enrolments/{enrolment.pk}/withdraw/", {"next": programme.url}
     ).content.decode()
     assert f"Withdraw from {programme.title}?" in confirm
-    assert "Your seat goes at once to the next person on the waitlist" in confirm
+    assert "You give up your seat: it goes at once to the next person" in confirm
     assert "you join the end of the waitlist" in confirm
     assert f'action="/enrolments/{enrolment.pk}/withdraw/"' in confirm
     assert 'name="csrfmiddlewaretoken"' in confirm
