@@ -445,7 +445,12 @@ class EligibilityView(CoursesAPIView):
 
 
 class EnrolView(CoursesAPIView):
-    """Apply: confirmed, waitlisted or pending approval, decided under the seat lock."""
+    """Apply: confirmed, waitlisted or pending approval, decided under the seat lock.
+
+    After a withdrawal the same enrolment id is re-opened as a new
+    application; a rejected application cannot be made again (409
+    ``already_enrolled``, saying why).
+    """
 
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -689,7 +694,13 @@ class NominationView(CoursesAPIView):
 
 
 class WithdrawView(CoursesAPIView):
-    """The participant withdraws; the seat goes to the waitlist."""
+    """The participant withdraws; the seat goes to the waitlist.
+
+    Refused (409 ``programme_ended``) once the programme has ended. Who
+    withdrew may apply again (``POST programmes/{id}/enrolments/``): the same
+    enrolment id comes back, judged like a new application (the end of the
+    waitlist when seats are short); the waitlist never offers it a seat.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -705,7 +716,14 @@ class WithdrawView(CoursesAPIView):
                 404,
                 409,
                 codes={
-                    409: [("already_withdrawn", "This application is already closed.")]
+                    409: [
+                        ("already_withdrawn", "This application is already closed."),
+                        (
+                            "programme_ended",
+                            "Seoul Program 2016 ended on 19 May 2016: your enrolment "
+                            "is part of its record and can no longer be withdrawn.",
+                        ),
+                    ]
                 },
                 descriptions={404: "No such enrolment of yours."},
             ),
