@@ -555,7 +555,9 @@ def _reopen_withdrawn(programme: ProgrammePage, enrolments: list[Enrolment]) -> 
         if old is None:
             continue
         if old.letter_of_intent and old.letter_of_intent != enrolment.letter_of_intent:
-            old.letter_of_intent.delete(save=False)
+            # Only once the new application is saved: a refusal keeps the old.
+            stale = old.letter_of_intent
+            transaction.on_commit(lambda stale=stale: stale.delete(save=False))
         enrolment.pk = old.pk
         enrolment.created_at = now
         enrolment._reopened_from = old.status
