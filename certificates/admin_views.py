@@ -40,7 +40,12 @@ def safe_cell(value) -> str:
 
 
 def chart_svg(rows: list[dict], *, title: str) -> str:
-    """A server-rendered grouped bar chart; no JavaScript (``js=[]``)."""
+    """A server-rendered grouped bar chart; no JavaScript (``js=[]``).
+
+    Read top to bottom, the bars follow ``rows`` in the table's order. pygal
+    draws a horizontal chart's first label at the bottom, so it gets the rows
+    reversed.
+    """
     chart = pygal.HorizontalBar(
         js=[],
         style=_STYLE,
@@ -52,11 +57,11 @@ def chart_svg(rows: list[dict], *, title: str) -> str:
         truncate_label=40,
         disable_xml_declaration=True,
     )
-    labels = [row["label"] for row in rows]
-    chart.x_labels = labels
-    chart.add(_("Participants"), [row["participants"] for row in rows])
-    chart.add(_("Completions"), [row["completions"] for row in rows])
-    chart.add(_("Certificates"), [row["certificates"] for row in rows])
+    bottom_up = rows[::-1]
+    chart.x_labels = [row["label"] for row in bottom_up]
+    chart.add(_("Participants"), [row["participants"] for row in bottom_up])
+    chart.add(_("Completions"), [row["completions"] for row in bottom_up])
+    chart.add(_("Certificates"), [row["certificates"] for row in bottom_up])
     return chart.render(is_unicode=True)
 
 

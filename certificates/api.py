@@ -94,8 +94,27 @@ JobSerializer = inline_serializer(
         "state": serializers.ChoiceField(["queued", "running", "done", "failed"]),
         "done": serializers.IntegerField(),
         "total": serializers.IntegerField(),
+        "new": serializers.IntegerField(
+            help_text="Certificates this run created; 0 when everyone it "
+            "counts already held one (a second run)."
+        ),
+        "already_issued": serializers.IntegerField(
+            help_text="People who held a valid certificate before the run."
+        ),
     },
 )
+
+
+def _job_progress(job) -> dict:
+    return {
+        "state": job.state,
+        "done": job.done,
+        "total": job.total,
+        "new": job.issued_new,
+        "already_issued": job.already_issued,
+    }
+
+
 JobCreatedSerializer = inline_serializer(
     "IssuanceJob", {"job": serializers.IntegerField()}
 )
@@ -222,15 +241,43 @@ class JobView(APIView):
             **error_responses(401, 404, codes={404: [("not_found", "No such job.")]}),
         },
         examples=[
-            ok_example("Running", {"state": "running", "done": 14, "total": 38}),
-            ok_example("Done", {"state": "done", "done": 38, "total": 38}),
+            ok_example(
+                "Running",
+                {
+                    "state": "running",
+                    "done": 14,
+                    "total": 38,
+                    "new": 14,
+                    "already_issued": 0,
+                },
+            ),
+            ok_example(
+                "Done",
+                {
+                    "state": "done",
+                    "done": 38,
+                    "total": 38,
+                    "new": 38,
+                    "already_issued": 0,
+                },
+            ),
+            ok_example(
+                "A second run: nothing new",
+                {
+                    "state": "done",
+                    "done": 38,
+                    "total": 38,
+                    "new": 0,
+                    "already_issued": 38,
+                },
+            ),
         ],
     )
     def get(self, request, job_id: int):
         job = selectors.job_for(job_id=job_id)
         if job is None or not selectors.user_may_follow_job(user=request.user, job=job):
             raise exceptions.NotFound(_("No such job."))
-        return Response({"state": job.state, "done": job.done, "total": job.total})
+        return Response(_job_progress(job))
 
 
 class JobResumeView(APIView):
@@ -257,7 +304,17 @@ class JobResumeView(APIView):
             ),
         },
         examples=[
-            ok_example("Queued again", {"state": "queued", "done": 9, "total": 24}, 202)
+            ok_example(
+                "Queued again",
+                {
+                    "state": "queued",
+                    "done": 9,
+                    "total": 24,
+                    "new": 9,
+                    "already_issued": 0,
+                },
+                202,
+            )
         ],
     )
     def post(self, request, job_id: int):
@@ -265,10 +322,7 @@ class JobResumeView(APIView):
         if job is None or not selectors.user_may_follow_job(user=request.user, job=job):
             raise exceptions.NotFound(_("No such job."))
         job = services.job_resume(job=job, actor=request.user)
-        return Response(
-            {"state": job.state, "done": job.done, "total": job.total},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        return Response(_job_progress(job), status=status.HTTP_202_ACCEPTED)
 
 
 def _webinar_for_moderator(request, webinar_id: int):

@@ -98,7 +98,9 @@ def seed(command, options) -> None:
     ):
         admin = User.objects.filter(email="admin@wego.example").first()
         revoked = sorted(issued, key=lambda c: c.holder_name)[-1]
-        certificate_revoke(certificate=revoked, actor=admin, reason=REVOKED_REASON)
+        certificate_revoke(
+            certificate=revoked, actor=admin, reason=REVOKED_REASON, notify=False
+        )
 
 
 def _attendance_template() -> CertificateTemplate:

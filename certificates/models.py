@@ -291,6 +291,9 @@ class Certificate(models.Model):
         _("PDF"), upload_to="certificates/pdf/", blank=True, max_length=255
     )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    revocation_emailed_at = models.DateTimeField(
+        _("revocation e-mailed at"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -425,6 +428,14 @@ class IssuanceJob(models.Model):
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    already_issued = models.PositiveIntegerField(
+        _("already issued before the run"),
+        default=0,
+        help_text=_(
+            "People who held a valid certificate when the run started: it "
+            "counts them but issues nothing new to them."
+        ),
+    )
     attempts = models.PositiveSmallIntegerField(
         _("attempts"),
         default=0,
@@ -460,6 +471,11 @@ class IssuanceJob(models.Model):
         if self.webinar_id:
             return {"webinar_id": self.webinar_id}
         return {"programme_id": self.programme_id}
+
+    @property
+    def issued_new(self) -> int:
+        """Certificates this run created (the rest existed already or failed)."""
+        return max(self.done - self.already_issued, 0)
 
     @property
     def percent(self) -> int:

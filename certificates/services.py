@@ -20,11 +20,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment, ProgrammePage
+from lms.emails import render_plain_text
 from lms.errors import Conflict, DomainError, PermissionDenied
 
 from .codes import generate_code
@@ -393,13 +393,14 @@ def certificates_issue_for_webinar(*, webinar, actor) -> IssuanceJob:
     return job
 
 
-def _job_items(job) -> list[tuple[dict, object]]:
-    """(error key, ensure-callable) per person the job issues to."""
+def _job_items(job) -> list[tuple[dict, int, object]]:
+    """(error key, user id, ensure-callable) per person the job issues to."""
     if job.webinar_id:
         webinar = job.webinar
         return [
             (
                 {"user": user.pk},
+                user.pk,
                 functools.partial(
                     webinar_certificate_ensure,
                     webinar=webinar,
@@ -412,12 +413,20 @@ def _job_items(job) -> list[tuple[dict, object]]:
     return [
         (
             {"enrolment": enrolment.pk},
+            enrolment.user_id,
             functools.partial(
                 certificate_ensure, enrolment=enrolment, actor=job.requested_by
             ),
         )
         for enrolment in issuable_enrolments(programme=job.programme)
     ]
+
+
+def _already_issued(job, user_ids: list[int]) -> int:
+    """How many of these people hold a valid certificate of the job's subject."""
+    return Certificate.objects.filter(
+        status=CertificateStatus.VALID, user_id__in=user_ids, **job.subject_lookup
+    ).count()
 
 
 def job_run(*, job_id: int) -> IssuanceJob:
@@ -442,6 +451,10 @@ def job_run(*, job_id: int) -> IssuanceJob:
             )
             return job
         items = _job_items(job)
+        if job.started_at is None:
+            # Counted once, before this run creates anything: a resumed run
+            # keeps the first count, so "new" stays what this run added.
+            job.already_issued = _already_issued(job, [u for _k, u, _e in items])
         job.attempts += 1
         job.state = JobState.RUNNING
         job.started_at = job.started_at or timezone.now()
@@ -451,7 +464,7 @@ def job_run(*, job_id: int) -> IssuanceJob:
         job.save()
 
     errors = []
-    for key, ensure in items:
+    for key, _user_id, ensure in items:
         try:
             with transaction.atomic():
                 certificate, _created = ensure()
@@ -563,8 +576,31 @@ def certificate_render(*, certificate_id: int) -> bool:
     return bool(updated)
 
 
+def _secretariat_contact() -> str:
+    """The contact address the site settings name (where a holder may ask)."""
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return SiteSettings.for_site(site).contact_email if site else ""
+
+
+def _holder_language(certificate) -> str:
+    return certificate.user.preferred_language or settings.LANGUAGE_CODE
+
+
+def _holder_links(certificate) -> dict:
+    base = settings.BASE_URL.rstrip("/")
+    return {
+        "verify_url": f"{base}{certificate.get_absolute_url()}",
+        "pdf_url": f"{base}{certificate.pdf_url}",
+        "my_url": f"{base}/my/certificates/",
+    }
+
+
 def certificate_notify(*, certificate_id: int) -> bool:
-    """E-mail the holder a link to their certificate, once.
+    """E-mail the holder a link to their certificate, once, in their language.
 
     The row is locked while sending and stamped in the same transaction, so a
     second delivery of the task finds it stamped and sends nothing.
@@ -577,22 +613,56 @@ def certificate_notify(*, certificate_id: int) -> bool:
         )
         if certificate.emailed_at or certificate.is_revoked:
             return False
-        base = settings.BASE_URL.rstrip("/")
-        context = {
-            "certificate": certificate,
-            "verify_url": f"{base}{certificate.get_absolute_url()}",
-            "pdf_url": f"{base}{certificate.pdf_url}",
-            "my_url": f"{base}/my/certificates/",
-        }
+        context = {"certificate": certificate, **_holder_links(certificate)}
+        with translation.override(_holder_language(certificate)):
+            subject = _("Your certificate for %(programme)s") % {
+                "programme": certificate.programme_title
+            }
+            body = render_plain_text("certificates/email/issued.txt", context)
         send_mail(
-            subject=_("Your certificate for %(programme)s")
-            % {"programme": certificate.programme_title},
-            message=render_to_string("certificates/email/issued.txt", context),
+            subject=subject,
+            message=body,
             from_email=None,
             recipient_list=[certificate.user.email],
         )
         certificate.emailed_at = timezone.now()
         certificate.save(update_fields=["emailed_at"])
+    return True
+
+
+def certificate_revocation_notify(*, certificate_id: int) -> bool:
+    """Tell the holder their certificate was revoked, and why, once.
+
+    In the holder's language, with the reason as the Secretariat wrote it and
+    where to ask. Stamped in the same transaction as the send, so a
+    re-delivered task sends nothing.
+    """
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("user")
+            .get(pk=certificate_id)
+        )
+        if not certificate.is_revoked or certificate.revocation_emailed_at:
+            return False
+        context = {
+            "certificate": certificate,
+            "contact_email": _secretariat_contact(),
+            **_holder_links(certificate),
+        }
+        with translation.override(_holder_language(certificate)):
+            subject = _("Your certificate for %(programme)s was revoked") % {
+                "programme": certificate.programme_title
+            }
+            body = render_plain_text("certificates/email/revoked.txt", context)
+        send_mail(
+            subject=subject,
+            message=body,
+            from_email=None,
+            recipient_list=[certificate.user.email],
+        )
+        certificate.revocation_emailed_at = timezone.now()
+        certificate.save(update_fields=["revocation_emailed_at"])
     return True
 
 
@@ -613,11 +683,15 @@ def certificate_pdf_ensure(*, certificate) -> Certificate:
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
+def certificate_revoke(
+    *, certificate, actor, reason: str, notify: bool = True
+) -> Certificate:
     """Revoke a certificate (the Secretariat only), with a reason; logged.
 
     The verify page, the API and the published status list read the row, so
-    the revocation shows everywhere at once.
+    the revocation shows everywhere at once. The holder is e-mailed the
+    reason after commit (``certificate_revocation_notify``), unless
+    ``notify`` is off (demo history, made up, is not mailed to anyone).
     """
     if not user_is_secretariat(actor):
         raise PermissionDenied(
@@ -644,6 +718,13 @@ def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
         actor.pk,
         certificate.revoked_reason,
     )
+    if notify:
+        from .tasks import notify_certificate_revoked
+
+        certificate_id = certificate.pk
+        transaction.on_commit(
+            lambda: notify_certificate_revoked.delay(certificate_id), robust=True
+        )
     return certificate
 
 

@@ -46,3 +46,19 @@ def render_certificate_pdf(
 ) -> None:
     """Render and store one certificate's PDF, then e-mail its holder (once)."""
     services.certificate_publish(certificate_id=certificate_id, job_id=job_id)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def notify_certificate_revoked(self, certificate_id: int) -> None:
+    """E-mail the holder of a revoked certificate the reason (once)."""
+    services.certificate_revocation_notify(certificate_id=certificate_id)

@@ -36,6 +36,4 @@ urlpatterns = [
         views.credential,
         name="credential",
     ),
-    path("my/certificates/", views.my_certificates, name="mine"),
-    path("my/learning-record.pdf", views.learning_record_pdf, name="learning_record"),
 ]

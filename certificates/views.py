@@ -181,6 +181,20 @@ def my_certificates(request):
 
 @login_required
 @require_GET
+def my_learning(request):
+    """Programmes, webinars and certificates across the years, the PDF beside."""
+    return render(
+        request,
+        "certificates/my_learning.html",
+        {
+            "record": selectors.my_learning(user=request.user),
+            "user_zone": request.user.timezone or "UTC",
+        },
+    )
+
+
+@login_required
+@require_GET
 def learning_record_pdf(request):
     """One PDF transcript of every programme, webinar and certificate."""
     record = selectors.learning_record(user=request.user)

@@ -11,6 +11,7 @@ import json
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -421,7 +422,7 @@ class EligibilityView(CoursesAPIView):
                         {
                             "rule": "membership_tiers",
                             "ok": True,
-                            "message": "Hanoi is a full member.",
+                            "message": "Hanoi is a full member of WeGO.",
                         },
                         {
                             "rule": "capacity",
@@ -444,7 +445,12 @@ class EligibilityView(CoursesAPIView):
 
 
 class EnrolView(CoursesAPIView):
-    """Apply: confirmed, waitlisted or pending approval, decided under the seat lock."""
+    """Apply: confirmed, waitlisted or pending approval, decided under the seat lock.
+
+    After a withdrawal the same enrolment id is re-opened as a new
+    application; a rejected application cannot be made again (409
+    ``already_enrolled``, saying why).
+    """
 
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -688,7 +694,13 @@ class NominationView(CoursesAPIView):
 
 
 class WithdrawView(CoursesAPIView):
-    """The participant withdraws; the seat goes to the waitlist."""
+    """The participant withdraws; the seat goes to the waitlist.
+
+    Refused (409 ``programme_ended``) once the programme has ended. Who
+    withdrew may apply again (``POST programmes/{id}/enrolments/``): the same
+    enrolment id comes back, judged like a new application (the end of the
+    waitlist when seats are short); the waitlist never offers it a seat.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -704,7 +716,14 @@ class WithdrawView(CoursesAPIView):
                 404,
                 409,
                 codes={
-                    409: [("already_withdrawn", "This application is already closed.")]
+                    409: [
+                        ("already_withdrawn", "This application is already closed."),
+                        (
+                            "programme_ended",
+                            "Seoul Program 2016 ended on 19 May 2016: your enrolment "
+                            "is part of its record and can no longer be withdrawn.",
+                        ),
+                    ]
                 },
                 descriptions={404: "No such enrolment of yours."},
             ),
@@ -775,7 +794,13 @@ def _require_trainer(request, programme):
 
 
 class RosterView(CoursesAPIView):
-    """Enrolments with attendance and computed completion, for trainers and staff."""
+    """Enrolments with their application answers, attendance and computed
+    completion, for trainers and staff.
+
+    ``answers`` are as the applicant sent them (``delivery_location`` is
+    ``home_country`` or ``korea``); ``letter_url`` is the letter of intent
+    (PDF), or null.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -810,6 +835,14 @@ class RosterView(CoursesAPIView):
                             },
                             "status": "confirmed",
                             "waitlist_position": None,
+                            "answers": {
+                                "technical_experience": "Six years of Java, three "
+                                "of Spring and MyBatis.",
+                                "delivery_location": "korea",
+                                "preferred_dates": "Any week in December",
+                            },
+                            "letter_url": "https://learning.wego.example/"
+                            "enrolments/812/letter.pdf",
                             "attendance": [
                                 {
                                     "session": 311,
@@ -850,6 +883,12 @@ class RosterView(CoursesAPIView):
                     },
                     "status": enrolment.status,
                     "waitlist_position": enrolment.waitlist_position,
+                    "answers": enrolment.answers or {},
+                    "letter_url": request.build_absolute_uri(
+                        reverse("courses:letter", args=[enrolment.pk])
+                    )
+                    if enrolment.letter_of_intent
+                    else None,
                     "attendance": [
                         {
                             "session": a.session_id,

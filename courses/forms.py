@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ProgrammeFormat, ProgrammeKind
 from .services.answers import DELIVERY_LOCATIONS, QUESTIONS
@@ -56,18 +57,23 @@ class ApplicationForm(forms.Form):
         label=_("Colleagues applying with you (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "A city delegation: e-mail addresses of up to %(n)s officials of your "
-            "organisation with a WeGO Learning account. You are seated together "
-            "or wait together."
-        ),
     )
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, group_size=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if programme.max_group_size > 1:
-            field = self.fields["colleagues"]
-            field.help_text = field.help_text % {"n": programme.max_group_size - 1}
+        # ``group_size``: the delegation the applicant may lead now (the
+        # programme's largest, lowered by their organisation's quota).
+        size = programme.max_group_size if group_size is None else group_size
+        if size > 1:
+            self.fields["colleagues"].help_text = ngettext(
+                "A city delegation: the e-mail address of %(n)s more official of "
+                "your organisation with a WeGO Learning account. You are seated "
+                "together or wait together.",
+                "A city delegation: e-mail addresses of up to %(n)s officials of "
+                "your organisation with a WeGO Learning account. You are seated "
+                "together or wait together.",
+                size - 1,
+            ) % {"n": size - 1}
         else:
             del self.fields["colleagues"]
         flags = {
@@ -108,10 +114,6 @@ class NominationForm(ApplicationForm):
     emails = GroupField(
         label=_("Officials you nominate"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "E-mail addresses of up to %(n)s officials of %(org)s with a WeGO "
-            "Learning account. They are seated together or wait together."
-        ),
     )
 
     not_answers = ("letter_of_intent", "colleagues", "emails")
@@ -119,15 +121,20 @@ class NominationForm(ApplicationForm):
     # Its fields' names and ids never clash with the application form's.
     prefix = "nominate"
 
-    def __init__(self, *args, programme, organisation, **kwargs):
+    def __init__(self, *args, programme, organisation, size=None, **kwargs):
         super().__init__(*args, programme=programme, **kwargs)
         self.fields.pop("colleagues", None)
         self.fields.pop("letter_of_intent", None)
-        field = self.fields["emails"]
-        field.help_text = field.help_text % {
-            "n": programme.max_group_size,
-            "org": organisation.name,
-        }
+        # ``size``: how many may be named now (the delegation size, lowered
+        # by the places the organisation's quota leaves).
+        n = programme.max_group_size if size is None else size
+        self.fields["emails"].help_text = ngettext(
+            "The e-mail address of %(n)s official of %(org)s with a WeGO "
+            "Learning account.",
+            "E-mail addresses of up to %(n)s officials of %(org)s with a WeGO "
+            "Learning account. They are seated together or wait together.",
+            n,
+        ) % {"n": n, "org": organisation.name}
 
 
 class SupportSlotForm(forms.Form):

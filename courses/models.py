@@ -438,18 +438,25 @@ class ProgrammePage(Page):
                 (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED),
                 None,
             )
-        elif user.is_authenticated:
+        # Someone who withdrew may apply again, judged as a newcomer.
+        may_reapply = enrolment is None or (
+            enrolment.status == EnrolmentStatus.WITHDRAWN and not self.is_past
+        )
+        if user.is_authenticated and may_reapply:
             eligible, verdicts = selectors.programme_eligibility(
                 programme=self, user=user
             )
-        can_apply = (
-            user.is_authenticated and enrolment is None and eligible and self.is_open
-        )
+        can_apply = user.is_authenticated and may_reapply and eligible and self.is_open
         nomination_org = (
             selectors.focal_point_organisation(user=user) if self.is_open else None
         )
         show_slides = shared["has_presentations"] and (
             viewer.is_confirmed or viewer.can_train
+        )
+        nomination_size = (
+            selectors.delegation_size_limit(programme=self, organisation=nomination_org)
+            if nomination_org is not None
+            else 0
         )
         context.update(
             {
@@ -458,17 +465,32 @@ class ProgrammePage(Page):
                 "eligible": eligible,
                 "verdicts": verdicts,
                 "enrolment": enrolment,
+                "completion": selectors.participant_completion(enrolment=enrolment),
                 "open_offer": open_offer,
                 "can_apply": can_apply,
-                "application_form": ApplicationForm(programme=self)
+                "may_reapply": may_reapply and enrolment is not None,
+                "application_form": ApplicationForm(
+                    programme=self,
+                    group_size=selectors.delegation_size_limit(
+                        programme=self,
+                        organisation=user.organisation,
+                        leaving_out=user,
+                    ),
+                )
                 if can_apply
                 else None,
                 "nomination_org": nomination_org,
                 "nomination_form": NominationForm(
                     programme=self,
                     organisation=nomination_org,
+                    size=nomination_size,
                 )
-                if nomination_org is not None
+                if nomination_size
+                else None,
+                "nomination_full": selectors.quota_verdict_for(
+                    programme=self, organisation=nomination_org
+                )
+                if nomination_org is not None and not nomination_size
                 else None,
                 "seats_left": viewer.seats_left,
                 "presentations": selectors.cohort_presentations(programme=self)
@@ -726,6 +748,25 @@ class Enrolment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status not in self.INACTIVE
+
+    @property
+    def nominated(self) -> bool:
+        """Put forward by their organisation's focal point (not applied for)."""
+        group = self.group if self.group_id else None
+        creator = group.created_by if group is not None else None
+        return bool(
+            creator is not None
+            and creator.pk != self.user_id
+            and self.endorsed_by_email
+            and creator.email.lower() == self.endorsed_by_email.lower()
+        )
+
+    @property
+    def answer_rows(self) -> list[tuple[str, str, str]]:
+        """(key, heading, answer) for the programme's questions, as read."""
+        from .services.answers import answer_rows
+
+        return answer_rows(self.programme, self.answers)
 
 
 class EnrolmentEvent(models.Model):

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import blocks
 
 from lms.models import MembershipTier, OrganisationKind, Skill, SkillLevel
@@ -149,6 +149,31 @@ class RuleBlocks(blocks.StreamBlock):
         required = False
 
 
+# Whole sentences per tier and kind, never "a %(tier)s": the article depends
+# on the word ("an associate member", "an institution") in English, and on
+# gender and case elsewhere, so each is translated as a sentence.
+_IS_TIER = {
+    MembershipTier.FULL: gettext_lazy("%(org)s is a full member of WeGO"),
+    MembershipTier.ASSOCIATE: gettext_lazy("%(org)s is an associate member of WeGO"),
+    MembershipTier.FRIENDSHIP: gettext_lazy("%(org)s is a friendship member of WeGO"),
+    MembershipTier.CORPORATE: gettext_lazy("%(org)s is a corporate member of WeGO"),
+    MembershipTier.NONE: gettext_lazy("%(org)s is not a member of WeGO"),
+}
+_IS_KIND = {
+    OrganisationKind.CITY: gettext_lazy("%(org)s is a city"),
+    OrganisationKind.LOCAL_GOVERNMENT: gettext_lazy("%(org)s is a local government"),
+    OrganisationKind.REGIONAL_ASSOCIATION: gettext_lazy(
+        "%(org)s is a regional government association"
+    ),
+    OrganisationKind.COMPANY: gettext_lazy("%(org)s is a company"),
+    OrganisationKind.INSTITUTION: gettext_lazy("%(org)s is an institution"),
+}
+
+
+def _is_tier(org, tier: str) -> str:
+    return str(_IS_TIER.get(tier, _IS_TIER[MembershipTier.NONE])) % {"org": org.name}
+
+
 def _target_name(target) -> str:
     return getattr(target, "title", "") or _("This programme")
 
@@ -175,26 +200,16 @@ def _membership(value, user, target) -> Verdict:
         )
     tier = org.effective_tier()
     if tier in allowed:
-        return Verdict(
-            "membership_tiers",
-            True,
-            _("%(org)s is a %(tier)s.")
-            % {"org": org.name, "tier": str(MembershipTier(tier).label).lower()},
-        )
-    if tier == MembershipTier.NONE:
-        why = _("%(org)s is not a member") % {"org": org.name}
-        if (
-            org.membership_expires_on
-            and org.membership_expires_on < timezone.localdate()
-        ):
-            why = _("the membership of %(org)s expired on %(date)s") % {
-                "org": org.name,
-                "date": date_format(org.membership_expires_on),
-            }
-    else:
-        why = _("%(org)s is a %(tier)s") % {
+        return Verdict("membership_tiers", True, _is_tier(org, tier) + ".")
+    why = _is_tier(org, tier)
+    if (
+        tier == MembershipTier.NONE
+        and org.membership_expires_on
+        and org.membership_expires_on < timezone.localdate()
+    ):
+        why = _("the membership of %(org)s expired on %(date)s") % {
             "org": org.name,
-            "tier": str(MembershipTier(tier).label).lower(),
+            "date": date_format(org.membership_expires_on),
         }
     return Verdict(
         "membership_tiers",
@@ -212,11 +227,13 @@ def _organisation_kind(value, user, target) -> Verdict:
     labels = ", ".join(str(OrganisationKind(k).label).lower() for k in allowed)
     org = user.organisation
     if org is not None and org.kind in allowed:
+        sentence = _IS_KIND.get(org.kind)
         return Verdict(
             "organisation_kinds",
             True,
-            _("%(org)s is a %(kind)s.")
-            % {"org": org.name, "kind": str(OrganisationKind(org.kind).label).lower()},
+            (str(sentence) % {"org": org.name} + ".")
+            if sentence
+            else _("%(org)s may take part.") % {"org": org.name},
         )
     return Verdict(
         "organisation_kinds",
@@ -324,29 +341,37 @@ def _capacity(value, user, target) -> Verdict | None:
     if not _is_programme(target) or target.capacity is None:
         return None
     left = target.seats_left()
+    numbers = {"left": left, "capacity": target.capacity}
     if left > 0:
         return Verdict(
             "capacity",
             True,
-            _("%(left)s of %(capacity)s seats are still free.")
-            % {"left": left, "capacity": target.capacity},
+            ngettext(
+                "%(left)s of %(capacity)s seats is still free.",
+                "%(left)s of %(capacity)s seats are still free.",
+                left,
+            )
+            % numbers,
         )
     if value.get("waitlist", True):
         return Verdict(
             "capacity",
             True,
             _(
-                "All %(capacity)s seats are taken; you can join the waitlist and "
-                "will be offered a seat if one frees up."
+                "All seats are taken (%(capacity)s in all); you can join the "
+                "waitlist and will be offered a seat if one frees up."
             )
-            % {"capacity": target.capacity},
+            % numbers,
             blocking=False,
         )
     return Verdict(
         "capacity",
         False,
-        _("All %(capacity)s seats are taken and this programme has no waitlist.")
-        % {"capacity": target.capacity},
+        _(
+            "All seats are taken (%(capacity)s in all) and this programme has no "
+            "waitlist."
+        )
+        % numbers,
     )
 
 
@@ -365,22 +390,79 @@ def _quota(value, user, target) -> Verdict | None:
         .exclude(status__in=Enrolment.INACTIVE)
         .count()
     )
-    if taken < limit:
-        return Verdict(
-            "organisation_quota",
-            True,
-            _("%(org)s may send %(limit)s participants; %(taken)s applied so far.")
-            % {"org": org.name, "limit": limit, "taken": taken},
-        )
-    return Verdict(
-        "organisation_quota",
-        False,
-        _(
-            "%(org)s has already used its %(limit)s places; ask your focal point "
-            "which official should attend."
-        )
-        % {"org": org.name, "limit": limit},
+    focal = (org.focal_point_email or "").strip().lower()
+    return quota_verdict(
+        org=org, limit=limit, taken=taken, focal_point=focal == user.email.lower()
     )
+
+
+def quota_verdict(
+    *, org, limit: int, taken: int, asked: int = 1, focal_point: bool = False
+) -> Verdict:
+    """Whether ``asked`` more people of ``org`` fit its quota of ``limit``.
+
+    ``taken`` are the organisation's other active applications. The same
+    sentences serve the rule on the programme page and the refusal under the
+    seat lock, so an applicant, a delegation and a focal point's nomination
+    are told the same numbers. Each sentence is whole (translators need the
+    number it agrees with), joined by a space. ``focal_point``: the reader is
+    the one who chooses, so they are not sent to ask themselves.
+    """
+    numbers = {"org": org.name, "limit": limit, "taken": taken, "asked": asked}
+    may_send = ngettext(
+        "%(org)s may send %(limit)s participant.",
+        "%(org)s may send %(limit)s participants.",
+        limit,
+    )
+    if taken + asked <= limit:
+        so_far = (
+            ngettext(
+                "%(taken)s has applied so far.",
+                "%(taken)s have applied so far.",
+                taken,
+            )
+            if taken
+            else _("Nobody has applied yet.")
+        )
+        return Verdict("organisation_quota", True, f"{may_send} {so_far}" % numbers)
+    if taken >= limit:
+        full = (
+            _(
+                "%(org)s has no place left (it may send %(limit)s); its officials "
+                "who applied are listed on your programmes page."
+            )
+            if focal_point
+            else _(
+                "%(org)s has no place left (it may send %(limit)s); ask your "
+                "focal point which officials should attend."
+            )
+        )
+        return Verdict("organisation_quota", False, full % numbers)
+    numbers["left"] = left = limit - taken
+    sentences = [may_send]
+    if taken:
+        sentences.append(
+            ngettext(
+                "%(taken)s has applied already.",
+                "%(taken)s have applied already.",
+                taken,
+            )
+        )
+    sentences.append(
+        ngettext(
+            "This application is for %(asked)s person.",
+            "This application is for %(asked)s people.",
+            asked,
+        )
+    )
+    sentences.append(
+        ngettext(
+            "Name at most %(left)s person.",
+            "Name at most %(left)s people.",
+            left,
+        )
+    )
+    return Verdict("organisation_quota", False, " ".join(sentences) % numbers)
 
 
 def _approval(value, user, target) -> Verdict:

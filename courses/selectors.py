@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from lms.services import SECRETARIAT_GROUP
@@ -70,6 +71,19 @@ def user_can_manage(*, user, programme: ProgrammePage) -> bool:
     if user_is_secretariat(user):
         return True
     return bool(user.is_staff and programme.permissions_for_user(user).can_edit())
+
+
+def user_may_read_application(*, user, enrolment: Enrolment) -> bool:
+    """The applicant, the programme's trainers and those who decide on its
+    applications read an application's answers and letter."""
+    if not user or not user.is_authenticated:
+        return False
+    if enrolment.user_id == user.pk:
+        return True
+    programme = enrolment.programme
+    return user_can_train(user=user, programme=programme) or user_can_manage(
+        user=user, programme=programme
+    )
 
 
 def programme_eligibility(
@@ -257,21 +271,90 @@ def enrolment_for(*, programme: ProgrammePage, user) -> Enrolment | None:
 
 
 def my_enrolments(*, user) -> QuerySet[Enrolment]:
-    """A participant's enrolments, newest programme first, with what the page shows."""
+    """A participant's enrolments, newest programme first, with what the page shows.
+
+    Every session and the person's own marks come prefetched, so each
+    enrolment's completion (``participant_completion``) costs no query.
+    """
     now = timezone.now()
     return (
         Enrolment.objects.filter(user=user)
-        .select_related("programme")
+        .select_related("programme", "group__created_by")
         .prefetch_related(
             Prefetch(
                 "programme__sessions",
                 queryset=Session.objects.filter(ends_at__gte=now).order_by("starts_at"),
                 to_attr="upcoming_sessions",
             ),
+            Prefetch(
+                "programme__sessions",
+                queryset=Session.objects.order_by("starts_at"),
+                to_attr="every_session",
+            ),
             "offers",
+            "attendance",
         )
         .order_by("-programme__starts_on", "pk")
     )
+
+
+def organisation_places_left(
+    *, programme: ProgrammePage, organisation, leaving_out=None
+) -> int | None:
+    """Places the organisation's quota still allows (None: no quota).
+
+    Its active applications count against it; ``leaving_out`` (a user) is the
+    person asking, whose own application is not yet made.
+    """
+    from .rules import rule_values
+
+    limits = [
+        v["max_per_organisation"]
+        for v in rule_values(programme.rules, "organisation_quota")
+    ]
+    if not limits or organisation is None:
+        return None
+    taken = programme.enrolments.filter(organisation=organisation).exclude(
+        status__in=Enrolment.INACTIVE
+    )
+    if leaving_out is not None:
+        taken = taken.exclude(user=leaving_out)
+    return max(min(limits) - taken.count(), 0)
+
+
+def quota_verdict_for(*, programme: ProgrammePage, organisation) -> Verdict | None:
+    """The quota sentence for a focal point whose organisation has no place left."""
+    from .rules import quota_verdict, rule_values
+
+    limits = [
+        v["max_per_organisation"]
+        for v in rule_values(programme.rules, "organisation_quota")
+    ]
+    if not limits or organisation is None:
+        return None
+    taken = (
+        programme.enrolments.filter(organisation=organisation)
+        .exclude(status__in=Enrolment.INACTIVE)
+        .count()
+    )
+    return quota_verdict(
+        org=organisation, limit=min(limits), taken=taken, focal_point=True
+    )
+
+
+def delegation_size_limit(
+    *, programme: ProgrammePage, organisation, leaving_out=None
+) -> int:
+    """How many people one delegation or nomination may name now.
+
+    The programme's largest delegation, lowered to the places the
+    organisation's quota leaves, so forms never offer more than can be taken.
+    """
+    left = organisation_places_left(
+        programme=programme, organisation=organisation, leaving_out=leaving_out
+    )
+    size = programme.max_group_size
+    return size if left is None else min(size, left)
 
 
 def focal_point_organisation(*, user):
@@ -300,6 +383,36 @@ def nominations_by(*, user) -> QuerySet[Enrolment]:
         .exclude(user=user)
         .select_related("programme", "user")
         .order_by("-programme__starts_on", "programme_id", "pk")
+    )
+
+
+def withdrawal_refusal(*, enrolment: Enrolment) -> str:
+    """Why this enrolment cannot be withdrawn now, or "" when it can.
+
+    The same rules as ``enrolment_withdraw``, read before anyone presses the
+    button, so the confirmation page can say so instead of offering it.
+    """
+    from django.utils.formats import date_format
+
+    if enrolment.status in Enrolment.INACTIVE:
+        return _("This application is already closed.")
+    programme = enrolment.programme
+    if programme.is_past:
+        return _(
+            "%(title)s ended on %(date)s: your enrolment is part of its "
+            "record and can no longer be withdrawn."
+        ) % {"title": programme.title, "date": date_format(programme.ends_on)}
+    return ""
+
+
+def delegation_members(*, enrolment: Enrolment) -> list[Enrolment]:
+    """The enrolment and the others of its delegation at the same step."""
+    if enrolment.group_id is None:
+        return [enrolment]
+    return list(
+        Enrolment.objects.filter(group_id=enrolment.group_id, status=enrolment.status)
+        .select_related("user")
+        .order_by("pk")
     )
 
 
@@ -333,6 +446,69 @@ def pending_enrolments(*, user) -> QuerySet[Enrolment]:
         if user_can_manage(user=user, programme=p)
     ]
     return qs.filter(programme_id__in=allowed)
+
+
+@dataclass
+class PendingDecision:
+    """One decision in the approval queue: a person, or a delegation as one.
+
+    ``members`` are the applications it decides (one for a single applicant,
+    every member still waiting for a delegation, who are seated or waitlisted
+    together); ``group`` is the delegation, if any.
+    """
+
+    members: list[Enrolment]
+    group: object | None = None
+
+    @property
+    def lead(self) -> Enrolment:
+        return self.members[0]
+
+    @property
+    def programme(self) -> ProgrammePage:
+        return self.lead.programme
+
+    @property
+    def is_delegation(self) -> bool:
+        return self.group is not None and len(self.members) > 1
+
+    @property
+    def nominated_by(self) -> str:
+        """The focal point's address when the delegation was their nomination."""
+        creator = getattr(self.group, "created_by", None)
+        endorsed = self.lead.endorsed_by_email
+        if (
+            creator is not None
+            and endorsed
+            and creator.email.lower() == endorsed.lower()
+        ):
+            return endorsed
+        return ""
+
+
+def pending_decisions(*, user) -> list[PendingDecision]:
+    """The approval queue: one entry per applicant or per delegation.
+
+    A delegation's members waiting for approval form one entry (in the place
+    of its first application), since approving them decides for all.
+    """
+    enrolments = list(
+        pending_enrolments(user=user)
+        .select_related("group__created_by")
+        .prefetch_related("user__skills")
+    )
+    decisions: list[PendingDecision] = []
+    by_group: dict[int, PendingDecision] = {}
+    for enrolment in enrolments:
+        if enrolment.group_id is None:
+            decisions.append(PendingDecision(members=[enrolment]))
+        elif enrolment.group_id in by_group:
+            by_group[enrolment.group_id].members.append(enrolment)
+        else:
+            decision = PendingDecision(members=[enrolment], group=enrolment.group)
+            by_group[enrolment.group_id] = decision
+            decisions.append(decision)
+    return decisions
 
 
 # --- completion -----------------------------------------------------------------
@@ -372,12 +548,28 @@ def _completion(
     attended = sum(1 for _s, _m, a in counted_sessions if a)
     needed = math.ceil(counted * programme.completion_min_share / 100)
     missing = [s.title for s, _m, a in applicable if s.required and not a]
+    # A required session not held yet is not "missed": people read the reason.
+    now = timezone.now()
+    missed = [
+        s.title for s, _m, a in applicable if s.required and not a and s.ends_at <= now
+    ]
+    ahead = [
+        s.title for s, _m, a in applicable if s.required and not a and s.ends_at > now
+    ]
     parts = [
-        _("attended %(attended)s of %(counted)s counted sessions; needs %(needed)s")
+        ngettext(
+            "attended %(attended)s of %(counted)s counted session; needs %(needed)s",
+            "attended %(attended)s of %(counted)s counted sessions; needs %(needed)s",
+            counted,
+        )
         % {"attended": attended, "counted": counted, "needed": needed}
     ]
-    if missing:
-        parts.append(_("missed required: %(titles)s") % {"titles": ", ".join(missing)})
+    if missed:
+        parts.append(_("missed required: %(titles)s") % {"titles": ", ".join(missed)})
+    if ahead:
+        parts.append(
+            _("required, still to come: %(titles)s") % {"titles": ", ".join(ahead)}
+        )
     confirmed = enrolment.status == EnrolmentStatus.CONFIRMED
     if not confirmed:
         parts.append(_("the enrolment is not confirmed"))
@@ -401,6 +593,27 @@ def completion_status(*, enrolment: Enrolment) -> CompletionStatus:
     sessions = list(enrolment.programme.sessions.all())
     marks = {a.session_id: a for a in enrolment.attendance.all()}
     return _completion(enrolment, sessions, marks)
+
+
+def participant_completion(*, enrolment: Enrolment | None) -> CompletionStatus | None:
+    """A participant's own completion, as their trainers see it, or None.
+
+    Only for a confirmed seat in a programme with sessions that count (there
+    is nothing to complete otherwise). Uses the sessions and marks prefetched
+    by ``my_enrolments`` when present.
+    """
+    if enrolment is None or enrolment.status != EnrolmentStatus.CONFIRMED:
+        return None
+    programme = enrolment.programme
+    sessions = getattr(programme, "every_session", None)
+    if sessions is None:
+        sessions = list(programme.sessions.all())
+    status = _completion(
+        enrolment, sessions, {a.session_id: a for a in enrolment.attendance.all()}
+    )
+    if not status.counted and not status.missing_required:
+        return None
+    return status
 
 
 def programme_roster(
@@ -616,6 +829,8 @@ def programme_viewer(*, programme: ProgrammePage, user) -> ProgrammeViewer:
     if user is None or not user.is_authenticated:
         return viewer
     viewer.enrolment = enrolment_for(programme=programme, user=user)
+    if viewer.enrolment is not None:
+        viewer.enrolment.programme = programme  # the page itself: no query
     viewer.can_train = user_can_train(user=user, programme=programme)
     return viewer
 

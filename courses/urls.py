@@ -25,6 +25,7 @@ urlpatterns = [
         name="presentation_download",
     ),
     path("enrolments/<id:pk>/withdraw/", views.enrolment_withdraw, name="withdraw"),
+    path("enrolments/<id:pk>/letter.pdf", views.letter_download, name="letter"),
     re_path(
         r"^offers/(?P<pk>[0-9]+)/(?P<action>accept|decline)/$",
         views.offer_respond,

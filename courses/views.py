@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -167,12 +168,18 @@ def programme_nominate(request, pk: int):
     organisation = selectors.focal_point_organisation(user=request.user)
     if organisation is None:
         raise Http404
+    size = selectors.delegation_size_limit(
+        programme=programme, organisation=organisation
+    )
     form = NominationForm(
         request.POST if request.method == "POST" else None,
         programme=programme,
         organisation=organisation,
+        size=size,
     )
     if request.method == "POST" and form.is_valid():
+        # The service re-checks the quota under the seat lock, whatever
+        # the form offered.
         try:
             enrolments = services.enrolment_nominate(
                 programme=programme,
@@ -192,20 +199,68 @@ def programme_nominate(request, pk: int):
     return render(
         request,
         "courses/nominate.html",
-        {"programme": programme, "organisation": organisation, "form": form},
+        {
+            "programme": programme,
+            "organisation": organisation,
+            "form": form if size else None,
+            "full": None
+            if size
+            else selectors.quota_verdict_for(
+                programme=programme, organisation=organisation
+            ),
+        },
     )
 
 
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enrolment_withdraw(request, pk: int):
-    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user)
-    try:
-        services.enrolment_withdraw(enrolment=enrolment, actor=request.user)
-        messages.success(request, _("You have withdrawn your application."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return _back(request)
+    """GET: the confirmation page (what withdrawing means); POST: withdraw.
+
+    Works without JavaScript: the programme page and My programmes link
+    here, and only the button on this page withdraws.
+    """
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("programme", "group"),
+        pk=pk,
+        user=request.user,
+    )
+    if request.method == "POST":
+        try:
+            services.enrolment_withdraw(enrolment=enrolment, actor=request.user)
+            messages.success(request, _("You have withdrawn your application."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return _back(request)
+    programme = enrolment.programme
+    colleagues = []
+    if enrolment.group_id:
+        colleagues = [
+            e
+            for e in selectors.delegation_members(enrolment=enrolment)
+            if e.pk != enrolment.pk
+        ]
+    return render(
+        request,
+        "courses/withdraw_confirm.html",
+        {
+            "enrolment": enrolment,
+            "programme": programme,
+            "refusal": selectors.withdrawal_refusal(enrolment=enrolment),
+            "holds_seat": enrolment.status in Enrolment.HOLDS_SEAT,
+            "colleagues": colleagues,
+            "next": _safe_next(request) or programme.url,
+        },
+    )
 
 
 @login_required
@@ -244,6 +299,24 @@ def presentation_upload(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(programme.url)
+
+
+@login_required
+def letter_download(request, pk: int):
+    """An applicant's letter of intent: for them, the programme's trainers and
+    those who decide on its applications; 404 for anyone else."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("programme"), pk=pk)
+    if not enrolment.letter_of_intent or not selectors.user_may_read_application(
+        user=request.user, enrolment=enrolment
+    ):
+        raise Http404
+    response = FileResponse(
+        enrolment.letter_of_intent.open("rb"),
+        content_type="application/pdf",
+        filename=f"letter-of-intent-{enrolment.pk}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -290,12 +363,15 @@ def my_programmes(request):
             (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED), None
         )
         enrolment.next_session = next(iter(enrolment.programme.upcoming_sessions), None)
+        enrolment.completion = selectors.participant_completion(enrolment=enrolment)
     nominations = []
     if selectors.focal_point_organisation(user=request.user) is not None:
         nominations = list(selectors.nominations_by(user=request.user))
-    feed = request.build_absolute_uri(
-        reverse("courses:calendar_feed", args=[request.user.calendar_token])
-    )
+    # The feed's address is the same in every language (calendar apps keep it).
+    with translation.override(None):
+        feed = request.build_absolute_uri(
+            reverse("courses:calendar_feed", args=[request.user.calendar_token])
+        )
     return render(
         request,
         "courses/my_programmes.html",
@@ -335,7 +411,11 @@ def endorse(request, token: str):
     return render(
         request,
         "courses/endorse.html",
-        {"enrolment": enrolment, "pending": enrolment.status == "pending_endorsement"},
+        {
+            "enrolment": enrolment,
+            "pending": enrolment.status == EnrolmentStatus.PENDING_ENDORSEMENT,
+            "members": selectors.delegation_members(enrolment=enrolment),
+        },
     )
 
 

@@ -23,6 +23,11 @@ def register_admin_urls():
             admin_views.approval_decide,
             name="courses_approval_decide",
         ),
+        re_path(
+            r"^courses/approvals/delegations/(?P<pk>[0-9]+)/(?P<action>approve|reject)/$",
+            admin_views.delegation_decide,
+            name="courses_delegation_decide",
+        ),
     ]
 
 

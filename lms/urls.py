@@ -1,8 +1,9 @@
 """The root URLconf: the composition point of every app.
 
 Apps are included by dotted string so that ``lms`` never imports a higher app.
-Contract URLs (API, healthz, calendar, certificates verify) stay unprefixed;
-human pages are under ``i18n_patterns`` with English unprefixed.
+Contract URLs (API, healthz, certificates verify) stay unprefixed; human
+pages are under ``i18n_patterns`` with English unprefixed (so the calendar
+feed's unprefixed address keeps working too).
 """
 
 from django.conf import settings
@@ -24,7 +25,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.urls")),
-    path("", include("courses.urls")),
     path("", include("courses.trainer.urls")),
     path("", include("webinars.urls")),
     path("", include("certificates.urls")),
@@ -34,6 +34,10 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("", include("cms.i18n_urls")),
+    # People's own pages and forms, in their language (/ko/my/programmes/);
+    # English stays unprefixed, so every existing address still works.
+    path("", include("courses.urls")),
+    path("", include("certificates.i18n_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

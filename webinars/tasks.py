@@ -3,8 +3,11 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
+
+from lms.emails import render_plain_text
 
 from .models import Registration
 from .selectors import registrations_due_reminder, webinars_to_report
@@ -21,9 +24,11 @@ def _send(registration: Registration, template: str, subject: str) -> None:
             "url": settings.BASE_URL.rstrip("/") + webinar.url,
             "ics_url": settings.BASE_URL.rstrip("/") + webinar.ics_url,
         }
-        body = render_to_string(template, context)
+        body = render_plain_text(template, context)
         send_mail(
-            subject % {"title": webinar.title},
+            # Marked with gettext_noop where it is named, translated here in
+            # the attendee's language.
+            gettext(subject) % {"title": webinar.title},
             body,
             settings.DEFAULT_FROM_EMAIL,
             [user.email],
@@ -46,7 +51,7 @@ def send_registration_confirmation(self, registration_id: int) -> None:
         _send(
             registration,
             "webinars/email/confirmation.txt",
-            "Registered: %(title)s",
+            _("Registered: %(title)s"),
         )
     except OSError as exc:
         raise self.retry(exc=exc) from exc
@@ -69,7 +74,7 @@ def send_webinar_reminders() -> int:
         ).update(reminder_sent_at=timezone.now())
         if not claimed:
             continue
-        _send(registration, "webinars/email/reminder.txt", "Reminder: %(title)s")
+        _send(registration, "webinars/email/reminder.txt", _("Reminder: %(title)s"))
         sent += 1
     return sent
 

@@ -12,6 +12,8 @@ from .attendance import (
 )
 from .enrolment import (
     Busy,
+    delegation_approve,
+    delegation_reject,
     enrolment_apply,
     enrolment_approve,
     enrolment_endorse,
@@ -37,6 +39,8 @@ from .support import (
 
 __all__ = [
     "Busy",
+    "delegation_approve",
+    "delegation_reject",
     "attendance_bulk_upsert",
     "attendance_mark",
     "attendance_record_presence",

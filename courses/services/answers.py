@@ -21,6 +21,37 @@ QUESTIONS = {
 }
 
 
+# Short headings for the roster, the approval queue and the exports.
+QUESTION_LABELS = {
+    "motivation": gettext_lazy("Motivation"),
+    "technical_experience": gettext_lazy("Java, Spring and MyBatis experience"),
+    "delivery_location": gettext_lazy("Delivery location"),
+    "preferred_dates": gettext_lazy("Preferred dates"),
+}
+
+
+def answer_text(key: str, value) -> str:
+    """An answer as a person reads it (a delivery location by its label)."""
+    if key == "delivery_location" and value in DELIVERY_LOCATIONS:
+        return str(DELIVERY_LOCATIONS[value])
+    return "" if value is None else str(value)
+
+
+def answer_rows(programme, answers: dict) -> list[tuple[str, str, str]]:
+    """(key, heading, answer) for each question the programme asks, in order.
+
+    Questions asked but left blank give an empty answer, so columns line up
+    across applicants; answers to questions no longer asked are kept last.
+    """
+    answers = answers or {}
+    keys = asked_questions(programme)
+    keys += [k for k in answers if k not in keys and k in QUESTIONS]
+    return [
+        (key, str(QUESTION_LABELS[key]), answer_text(key, answers.get(key)))
+        for key in keys
+    ]
+
+
 def asked_questions(programme) -> list[str]:
     return [key for key, (flag, _n) in QUESTIONS.items() if getattr(programme, flag)]
 

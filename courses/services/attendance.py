@@ -21,6 +21,7 @@ from ..models import (
     Session,
 )
 from ..selectors import completion_status, user_can_train
+from . import cache_versions
 
 security_log = logging.getLogger("security")
 
@@ -71,6 +72,13 @@ def _upsert(session, enrolment, *, status, actor, minutes, source) -> Attendance
     return attendance
 
 
+def _attendance_changed(programme_id: int) -> None:
+    """Participants see their own attendance on the programme page, whose
+    personal parts are kept under the programme's state version: one bump
+    per change, however many marks it wrote."""
+    cache_versions.bump_programme(programme_id)
+
+
 def attendance_mark(
     *,
     session: Session,
@@ -88,7 +96,7 @@ def attendance_mark(
     _require_trainer(actor, enrolment.programme, "attendance")
     _check_mark(session, enrolment, status)
     with transaction.atomic():
-        return _upsert(
+        attendance = _upsert(
             session,
             enrolment,
             status=status,
@@ -96,6 +104,8 @@ def attendance_mark(
             minutes=minutes,
             source=source,
         )
+        _attendance_changed(enrolment.programme_id)
+    return attendance
 
 
 def attendance_bulk_upsert(*, programme: ProgrammePage, actor, rows: list[dict]):
@@ -139,7 +149,7 @@ def attendance_bulk_upsert(*, programme: ProgrammePage, actor, rows: list[dict])
             errors=errors,
         )
     with transaction.atomic():
-        return [
+        saved = [
             _upsert(
                 session,
                 enrolment,
@@ -150,6 +160,9 @@ def attendance_bulk_upsert(*, programme: ProgrammePage, actor, rows: list[dict])
             )
             for session, enrolment, status, minutes in checked
         ]
+        if saved:
+            _attendance_changed(programme.pk)
+    return saved
 
 
 def attendance_record_presence(*, session: Session, user, minutes: int):
@@ -180,7 +193,7 @@ def attendance_record_presence(*, session: Session, user, minutes: int):
             and existing.source != AttendanceSource.WEBINAR_PRESENCE
         ):
             return existing
-        return _upsert(
+        attendance = _upsert(
             session,
             enrolment,
             status=status,
@@ -188,6 +201,8 @@ def attendance_record_presence(*, session: Session, user, minutes: int):
             minutes=minutes,
             source=AttendanceSource.WEBINAR_PRESENCE,
         )
+        _attendance_changed(programme.pk)
+    return attendance
 
 
 def completion_confirm(*, enrolment: Enrolment, actor) -> Enrolment:

@@ -33,11 +33,12 @@ from ..models import (
     ProgrammePage,
     WaitlistOffer,
 )
-from ..rules import rule_values
+from ..rules import quota_verdict, rule_values
 from ..selectors import (
     focal_point_organisation,
     programme_eligibility,
     user_can_manage,
+    withdrawal_refusal,
 )
 from . import cache_versions
 from .answers import check_pdf, clean_answers
@@ -118,8 +119,9 @@ class SeatState:
     taken: int
     waiting: int
     last_position: int
-    existing: int | None
+    existing: int | None  # an open application of one of the users
     organisation_active: int
+    withdrawn: int = 0  # the users' withdrawn applications, to be re-opened
 
 
 def _placeholders(values) -> str:
@@ -140,27 +142,33 @@ def _seat_state(programme_id: int, *, users=(), organisation=None) -> SeatState:
         "COUNT(*) FILTER (WHERE status = %s)",
         # Only waitlisted rows carry a position (a check constraint says so).
         "MAX(waitlist_position)",
-        f"MAX(id) FILTER (WHERE user_id IN ({_placeholders(users)}))"
+        f"MAX(id) FILTER (WHERE user_id IN ({_placeholders(users)}) AND status <> %s)"
         if users
         else "NULL",
+        f"COUNT(*) FILTER (WHERE user_id IN ({_placeholders(users)}) AND status = %s)"
+        if users
+        else "0",
         "COUNT(*) FILTER (WHERE organisation_id = %s"
         f" AND status NOT IN ({_placeholders(inactive)}))"
         if organisation is not None
         else "0",
     ]
-    params = [*holds, EnrolmentStatus.WAITLISTED, *users]
+    params = [*holds, EnrolmentStatus.WAITLISTED]
+    if users:
+        params += [*users, EnrolmentStatus.WITHDRAWN, *users, EnrolmentStatus.WITHDRAWN]
     if organisation is not None:
         params += [organisation.pk, *inactive]
     sql = f"SELECT {', '.join(columns)} FROM {table} WHERE programme_id = %s"  # noqa: S608 - names and placeholders only
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, programme_id])
-        taken, waiting, last, existing, org = cursor.fetchone()
+        taken, waiting, last, existing, withdrawn, org = cursor.fetchone()
     return SeatState(
         taken=taken,
         waiting=waiting,
         last_position=last or 0,
         existing=existing,
         organisation_active=org or 0,
+        withdrawn=withdrawn or 0,
     )
 
 
@@ -450,26 +458,22 @@ def _enrol_together(
             )
             if state.existing is not None:
                 _already(Enrolment.objects.get(pk=state.existing), actor=actor)
+            if state.withdrawn:
+                _reopen_withdrawn(programme, enrolments)
             if (
                 quota is not None
                 and organisation is not None
                 and state.organisation_active + len(members) > quota
             ):
+                verdict = quota_verdict(
+                    org=organisation,
+                    limit=quota,
+                    taken=state.organisation_active,
+                    asked=len(members),
+                    focal_point=bool(endorsed_by),
+                )
                 raise PermissionDenied(
-                    _(
-                        "%(org)s has already used its %(limit)s places; ask your "
-                        "focal point which official should attend."
-                    )
-                    % {"org": organisation.name, "limit": quota},
-                    code="ineligible",
-                    reasons=[
-                        {
-                            "rule": "organisation_quota",
-                            "ok": False,
-                            "message": _("%(org)s may send %(limit)s participants.")
-                            % {"org": organisation.name, "limit": quota},
-                        }
-                    ],
+                    verdict.message, code="ineligible", reasons=[verdict.as_dict()]
                 )
             if not endorsed_by and rule_values(programme.rules, "endorsement_required"):
                 status = EnrolmentStatus.PENDING_ENDORSEMENT
@@ -491,13 +495,26 @@ def _enrol_together(
                     enrolment.waitlist_position = state.last_position + offset
                 elif status == EnrolmentStatus.CONFIRMED:
                     enrolment.confirmed_at = now
-                enrolment.save(force_insert=True)
+                if enrolment.pk is None:
+                    enrolment.save(force_insert=True)
+                else:
+                    enrolment.save()
             for enrolment, reason in zip(enrolments, reasons, strict=True):
-                _record(enrolment, from_status="", actor=actor, reason=reason)
+                again = getattr(enrolment, "_reopened_from", "")
+                _record(
+                    enrolment,
+                    from_status=again,
+                    actor=actor,
+                    reason=_("applied again after withdrawing: %(why)s")
+                    % {"why": reason}
+                    if again
+                    else reason,
+                )
             if status == EnrolmentStatus.PENDING_ENDORSEMENT:
                 from ..tasks import endorsement_request
 
-                ids = [e.pk for e in enrolments]
+                # One request per delegation: its lead's lists every member.
+                ids = [enrolments[0].pk] if grouped else [e.pk for e in enrolments]
                 transaction.on_commit(
                     lambda: [endorsement_request.delay(pk) for pk in ids], robust=True
                 )
@@ -511,6 +528,47 @@ def _enrol_together(
         _discard_letter(lead)
         raise
     return enrolments
+
+
+def _reopen_withdrawn(programme: ProgrammePage, enrolments: list[Enrolment]) -> None:
+    """Give the new applications of people who withdrew their old rows.
+
+    One row per person and programme (a database constraint), so a
+    re-application re-opens it: its history (events, expired or declined
+    offers) stays, everything about the application is new. It is judged
+    like any newcomer, under the same lock: a free seat only if nobody waits,
+    else the back of the waitlist. A withdrawn row is never offered a seat
+    by the waitlist itself (offers go only to waitlisted rows); only its
+    owner applying again brings it back.
+    """
+    by_user = {
+        e.user_id: e
+        for e in Enrolment.objects.filter(
+            programme=programme,
+            user_id__in=[e.user_id for e in enrolments],
+            status=EnrolmentStatus.WITHDRAWN,
+        )
+    }
+    now = timezone.now()
+    for enrolment in enrolments:
+        old = by_user.get(enrolment.user_id)
+        if old is None:
+            continue
+        if old.letter_of_intent and old.letter_of_intent != enrolment.letter_of_intent:
+            # Only once the new application is saved: a refusal keeps the old.
+            stale = old.letter_of_intent
+            transaction.on_commit(lambda stale=stale: stale.delete(save=False))
+        enrolment.pk = old.pk
+        enrolment.created_at = now
+        enrolment._reopened_from = old.status
+        # Nothing of the old application carries over.
+        enrolment.confirmed_at = None
+        enrolment.decided_at = None
+        enrolment.decided_by = None
+        enrolment.reminder_sent_at = None
+        enrolment.endorsement_requested_at = None
+        enrolment.completed_at = None
+        enrolment.completed_by = None
 
 
 def enrolment_apply(
@@ -548,7 +606,7 @@ def enrolment_apply(
     existing = unique_row(
         Enrolment.objects.filter(programme=programme, user=user).only("pk", "status")
     )
-    if existing is not None:
+    if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
         _already(existing)
     # Seats are counted under the lock, not here.
     eligible, verdicts = programme_eligibility(
@@ -651,6 +709,23 @@ def enrolment_nominate(
 
 
 def _already(existing: Enrolment, *, actor=None):
+    if existing.status == EnrolmentStatus.REJECTED:
+        raise Conflict(
+            _(
+                "%(email)s applied to this programme and was not accepted; the "
+                "organisers' decision stands for this edition. Write to the "
+                "programme's contact address if the situation has changed."
+            )
+            % {"email": existing.user.email}
+            if actor is not None and existing.user_id != actor.pk
+            else _(
+                "Your application to this programme was not accepted; the "
+                "organisers' decision stands for this edition. Write to the "
+                "programme's contact address if your situation has changed."
+            ),
+            code="already_enrolled",
+            enrolment=existing.pk,
+        )
     if actor is not None and existing.user_id != actor.pk:
         raise Conflict(
             _("%(email)s has already applied to this programme (%(status)s).")
@@ -721,7 +796,9 @@ def enrolment_endorse(
     """The city's focal point endorses (or declines) its official's application.
 
     Only the focal-point address registered for the applicant's organisation
-    may endorse; the link they receive is signed for that address.
+    may endorse; the link they receive is signed for that address. For a
+    delegation the answer is for every member still waiting for it (they
+    were asked about together, in one e-mail).
     """
     with transaction.atomic():
         programme = lock_programme(enrolment.programme_id)
@@ -750,45 +827,166 @@ def enrolment_endorse(
                 reason=_("endorsed by %(email)s") % {"email": focal},
             )
         else:
-            _set_status(
-                enrolment,
-                EnrolmentStatus.REJECTED,
-                actor=actor,
-                reason=_("not endorsed by %(email)s") % {"email": focal},
-                decided_at=timezone.now(),
-            )
+            # One answer for a delegation, as endorsing is (one e-mail asked).
+            for member in _group_pending(enrolment):
+                member = enrolment if member.pk == enrolment.pk else member
+                member.endorsed_by_email = focal
+                _set_status(
+                    member,
+                    EnrolmentStatus.REJECTED,
+                    actor=actor,
+                    reason=_("not endorsed by %(email)s") % {"email": focal},
+                    decided_at=timezone.now(),
+                )
     return enrolment
 
 
+def _require_manager(actor, programme: ProgrammePage, what: str, obj) -> None:
+    if not user_can_manage(user=actor, programme=programme):
+        security_log.warning(
+            "%s refused: user=%s %s", what, getattr(actor, "pk", None), obj
+        )
+        raise PermissionDenied(_("You cannot decide on this programme."))
+
+
+def _check_quota_on_approval(programme: ProgrammePage, members: list[Enrolment]):
+    """Approving must not push an organisation past its quota.
+
+    Applications are counted against the quota when made, so this holds
+    unless the quota was lowered since; then the approver is told the numbers
+    and decides whom to reject first.
+    """
+    quota = _quota_limit(programme)
+    organisation_id = members[0].organisation_id
+    if quota is None or organisation_id is None:
+        return
+    others = (
+        programme.enrolments.filter(organisation_id=organisation_id)
+        .exclude(status__in=Enrolment.INACTIVE)
+        .exclude(pk__in=[m.pk for m in members])
+        .count()
+    )
+    if others + len(members) > quota:
+        raise Conflict(
+            _(
+                "Approving would exceed the quota of %(org)s (%(limit)s in all; "
+                "%(taken)s already taken, %(asked)s in this decision). Reject some "
+                "applications first."
+            )
+            % {
+                "org": members[0].organisation_name,
+                "limit": quota,
+                "taken": others,
+                "asked": len(members),
+            },
+            code="quota_exceeded",
+        )
+
+
 def enrolment_approve(*, enrolment: Enrolment, actor, reason: str = "") -> Enrolment:
-    """Staff or the office approve an application: it gets a seat or waits."""
+    """Staff or the office approve one application: it gets a seat or waits.
+
+    A member of a delegation still waiting with others is not approved alone
+    (that would seat them apart from the delegation they applied with): the
+    delegation is decided as one (``delegation_approve``), or its members are
+    rejected one by one until one remains.
+    """
     with transaction.atomic():
         programme = lock_programme(enrolment.programme_id)
-        if not user_can_manage(user=actor, programme=programme):
-            security_log.warning(
-                "approve refused: user=%s enrolment=%s", actor.pk, enrolment.pk
-            )
-            raise PermissionDenied(_("You cannot decide on this programme."))
+        _require_manager(actor, programme, "approve", f"enrolment={enrolment.pk}")
         enrolment = Enrolment.objects.get(pk=enrolment.pk)
         if enrolment.status != EnrolmentStatus.PENDING_APPROVAL:
             raise Conflict(
                 _("This application is not waiting for approval."), code="not_pending"
             )
+        members = _group_pending(enrolment)
+        if len(members) > 1:
+            raise Conflict(
+                _(
+                    "%(name)s applied in a delegation of %(n)s, which is decided as "
+                    "one: approve or reject the whole delegation, or reject its "
+                    "members one by one."
+                )
+                % {"name": enrolment.user, "n": len(members)},
+                code="delegation_decided_together",
+                delegation=enrolment.group_id,
+            )
+        _check_quota_on_approval(programme, [enrolment])
         _after_decision(
             programme, enrolment, actor=actor, reason=reason or _("approved")
         )
     return enrolment
 
 
+def _delegation_pending(group: EnrolmentGroup) -> list[Enrolment]:
+    members = list(
+        Enrolment.objects.filter(
+            group_id=group.pk, status=EnrolmentStatus.PENDING_APPROVAL
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    if not members:
+        raise Conflict(
+            _("This delegation is not waiting for approval."), code="not_pending"
+        )
+    return members
+
+
+def delegation_approve(
+    *, group: EnrolmentGroup, actor, reason: str = ""
+) -> list[Enrolment]:
+    """Approve every member of a delegation still waiting, as one decision.
+
+    They are seated together, or wait together on consecutive places, under
+    the seat lock; the organisation quota is checked again first. Returns the
+    members decided, with their new status.
+    """
+    with transaction.atomic():
+        programme = lock_programme(group.programme_id)
+        _require_manager(actor, programme, "approve", f"delegation={group.pk}")
+        members = _delegation_pending(group)
+        _check_quota_on_approval(programme, members)
+        _after_decision(
+            programme, members[0], actor=actor, reason=reason or _("approved")
+        )
+    return list(
+        Enrolment.objects.filter(pk__in=[m.pk for m in members])
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def delegation_reject(
+    *, group: EnrolmentGroup, actor, reason: str = ""
+) -> list[Enrolment]:
+    """Turn down every member of a delegation still waiting for approval."""
+    with transaction.atomic():
+        programme = lock_programme(group.programme_id)
+        _require_manager(actor, programme, "reject", f"delegation={group.pk}")
+        members = _delegation_pending(group)
+        decided = timezone.now()
+        for member in members:
+            _set_status(
+                member,
+                EnrolmentStatus.REJECTED,
+                actor=actor,
+                reason=reason or _("not accepted"),
+                decided_at=decided,
+                decided_by=actor,
+            )
+    return members
+
+
 def enrolment_reject(*, enrolment: Enrolment, actor, reason: str = "") -> Enrolment:
-    """Staff or the office turn an application down, saying why."""
+    """Staff or the office turn one application down, saying why.
+
+    For a member of a delegation this is a decision on that person only: the
+    others stay waiting, still as one delegation.
+    """
     with transaction.atomic():
         programme = lock_programme(enrolment.programme_id)
-        if not user_can_manage(user=actor, programme=programme):
-            security_log.warning(
-                "reject refused: user=%s enrolment=%s", actor.pk, enrolment.pk
-            )
-            raise PermissionDenied(_("You cannot decide on this programme."))
+        _require_manager(actor, programme, "reject", f"enrolment={enrolment.pk}")
         enrolment = Enrolment.objects.get(pk=enrolment.pk)
         if enrolment.status not in (
             EnrolmentStatus.PENDING_ENDORSEMENT,
@@ -816,8 +1014,10 @@ def enrolment_reject(*, enrolment: Enrolment, actor, reason: str = "") -> Enrolm
 def enrolment_withdraw(*, enrolment: Enrolment, actor, reason: str = "") -> Enrolment:
     """The participant (or staff) withdraws; a freed seat goes to the waitlist.
 
-    Someone who withdrew is never offered a seat again: offers only go to
-    ``waitlisted`` enrolments.
+    Refused once the programme has ended (its record is history). Someone
+    who withdrew is never offered a seat again: offers only go to
+    ``waitlisted`` enrolments. They may apply again, as a newcomer
+    (``_reopen_withdrawn``).
     """
     with transaction.atomic():
         programme = lock_programme(enrolment.programme_id)
@@ -829,9 +1029,16 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor, reason: str = "") -> Enro
                 "withdraw refused: user=%s enrolment=%s", actor.pk, enrolment.pk
             )
             raise PermissionDenied(_("You can only withdraw your own application."))
-        if enrolment.status in Enrolment.INACTIVE:
+        enrolment.programme = programme
+        refusal = withdrawal_refusal(enrolment=enrolment)
+        if refusal:
+            # After the end, who took part is history: the roster, completion,
+            # certificates and the impact figures read it.
             raise Conflict(
-                _("This application is already closed."), code="already_withdrawn"
+                refusal,
+                code="already_withdrawn"
+                if enrolment.status in Enrolment.INACTIVE
+                else "programme_ended",
             )
         freed = enrolment.status in Enrolment.HOLDS_SEAT
         if enrolment.status == EnrolmentStatus.OFFERED:

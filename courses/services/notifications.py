@@ -10,9 +10,10 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Min
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from lms.emails import render_plain_text, split_subject
 
 from ..models import Enrolment, EnrolmentEvent, EnrolmentStatus
 
@@ -38,14 +39,9 @@ def _zone(name: str | None):
 
 def _send(kind: str, *, to: str, language: str, context: dict) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"courses/email/{kind}.txt", context).strip()
-    subject, _sep, body = text.partition("\n")
-    send_mail(
-        subject.strip(),
-        body.strip() + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-    )
+        text = render_plain_text(f"courses/email/{kind}.txt", context)
+    subject, body = split_subject(text)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def _context(enrolment: Enrolment) -> dict:
@@ -53,10 +49,24 @@ def _context(enrolment: Enrolment) -> dict:
     user = enrolment.user
     first = programme.sessions.order_by("starts_at").first()
     offer = enrolment.offers.order_by("-offered_at").first()
+    group = enrolment.group if enrolment.group_id else None
+    put_forward_by = (
+        group.created_by
+        if group is not None and group.created_by_id not in (None, user.pk)
+        else None
+    )
     return {
         "enrolment": enrolment,
         "programme": programme,
         "user": user,
+        # Who applied for them: their focal point nominating them, or a
+        # colleague applying as a delegation (then they did not "apply").
+        "nominated_by": put_forward_by
+        if put_forward_by is not None
+        and enrolment.endorsed_by_email
+        and put_forward_by.email.lower() == enrolment.endorsed_by_email.lower()
+        else None,
+        "applied_for_by": put_forward_by,
         "first_session": first,
         "programme_zone": programme.zoneinfo,
         "user_zone": _zone(user.timezone),
@@ -68,7 +78,8 @@ def _context(enrolment: Enrolment) -> dict:
 
 
 def notification_send_for_event(*, event_id: int) -> bool:
-    """Tell the participant about one status change, exactly once.
+    """Tell the participant about one status change, exactly once, unless a
+    later change superseded it before the task ran.
 
     The event row is locked and stamped in the same transaction as the send,
     so a retried task does not e-mail twice; a failed send leaves it unstamped
@@ -87,6 +98,13 @@ def notification_send_for_event(*, event_id: int) -> bool:
         if kind is None:
             return False
         enrolment = event.enrolment
+        if enrolment.status != event.to_status:
+            # Superseded before the task ran (waitlisted, then offered a seat a
+            # moment later): the e-mail would describe a state that is gone
+            # ("position None"); the later event's e-mail tells the current one.
+            event.notified_at = timezone.now()
+            event.save(update_fields=["notified_at"])
+            return False
         context = _context(enrolment) | {"event": event}
         _send(
             kind,
@@ -113,8 +131,20 @@ def endorsement_read_token(token: str, *, max_age_days: int = 30) -> tuple[int, 
     return int(data["e"]), str(data["m"])
 
 
+def _focal_point_language(email: str) -> str:
+    """The focal point's own language if they have an account, else the site's."""
+    from lms.models import User
+
+    account = User.objects.filter(email__iexact=email, is_active=True).first()
+    return (account.preferred_language if account else "") or settings.LANGUAGE_CODE
+
+
 def endorsement_request_send(*, enrolment_id: int) -> bool:
-    """Ask the applicant's focal point, by a signed link, to endorse them. Once."""
+    """Ask the applicant's focal point, by a signed link, to endorse them. Once.
+
+    A delegation is asked about in one e-mail naming every member; the link's
+    answer is for all of them.
+    """
     with transaction.atomic():
         enrolment = (
             Enrolment.objects.select_for_update(of=("self",))
@@ -129,17 +159,40 @@ def endorsement_request_send(*, enrolment_id: int) -> bool:
             or not enrolment.organisation.focal_point_email
         ):
             return False
+        members = [enrolment]
+        if enrolment.group_id is not None:
+            members = list(
+                Enrolment.objects.select_for_update(of=("self",))
+                .select_related("user")
+                .filter(
+                    group_id=enrolment.group_id,
+                    status=EnrolmentStatus.PENDING_ENDORSEMENT,
+                )
+                .order_by("pk")
+            )
+            if any(m.endorsement_requested_at for m in members):
+                return False
+        focal = enrolment.organisation.focal_point_email
         link = settings.BASE_URL.rstrip("/") + reverse(
             "courses:endorse", args=[endorsement_token(enrolment)]
         )
-        _send(
-            "endorsement_request",
-            to=enrolment.organisation.focal_point_email,
-            language=settings.LANGUAGE_CODE,
-            context=_context(enrolment) | {"link": link},
-        )
-        enrolment.endorsement_requested_at = timezone.now()
-        enrolment.save(update_fields=["endorsement_requested_at"])
+        with translation.override(_focal_point_language(focal)):
+            context = _context(enrolment) | {
+                "link": link,
+                "members": members,
+                # The second time shown is the applicant's, not the reader's.
+                "zone_of_applicant": True,
+            }
+            _send(
+                "endorsement_request",
+                to=focal,
+                language=translation.get_language(),
+                context=context,
+            )
+        now = timezone.now()
+        for member in members:
+            member.endorsement_requested_at = now
+            member.save(update_fields=["endorsement_requested_at"])
     return True
 
 
@@ -212,14 +265,9 @@ def support_booking_confirmation_send(*, booking_id: int) -> bool:
             "slot_zone": slot.zoneinfo,
         }
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            text = render_to_string("courses/email/support_booked.txt", context)
-        subject, _sep, body = text.strip().partition("\n")
-        message = EmailMessage(
-            subject.strip(),
-            body.strip() + "\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
+            text = render_plain_text("courses/email/support_booked.txt", context)
+        subject, body = split_subject(text)
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         message.attach(
             "technical-support.ics", support_booking_ics(booking), "text/calendar"
         )

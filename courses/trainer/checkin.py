@@ -32,6 +32,7 @@ from ..models import (
     Session,
     SessionKind,
 )
+from ..services import cache_versions
 
 security_log = logging.getLogger("security")
 
@@ -203,4 +204,6 @@ def checkin_record(
                 "marked_at": timezone.now(),
             },
         )
+        # The participant's programme page shows their attendance.
+        cache_versions.bump_programme(session.programme_id)
     return attendance

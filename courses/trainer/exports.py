@@ -15,7 +15,7 @@ from datetime import UTC
 from django.utils.translation import gettext as _
 
 from ..models import AttendanceStatus
-from .selectors import NOT_ENROLLED_YET, Grid
+from .selectors import NOT_ENROLLED_YET, Grid, application_answers
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,14 +34,26 @@ def _utc(value) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
-def export_rows(*, grid: Grid) -> list[list[str]]:
-    """Header and one row per active enrolment, every value already escaped."""
+def export_rows(*, grid: Grid, programme, letter_url=None) -> list[list[str]]:
+    """Header and one row per active enrolment, every value already escaped.
+
+    After the person come their application answers (one column per question
+    the programme asks, then the letter of intent's address from
+    ``letter_url(enrolment)``), then completion and attendance.
+    """
     labels = dict(AttendanceStatus.choices)
+    applications = application_answers(programme=programme, roster=grid.roster)
+    answers_by_enrolment = {e.pk: answers for e, answers in applications.rows}
+    letters = programme.accepts_letter_of_intent or any(
+        e.letter_of_intent for e, _a in applications.rows
+    )
     header = [
         _("Participant"),
         _("E-mail"),
         _("Organisation"),
         _("Country"),
+        *applications.headings,
+        *([_("Letter of intent")] if letters else []),
         _("Enrolment status"),
         _("Meets completion rule"),
         _("Completion reason"),
@@ -59,6 +71,16 @@ def export_rows(*, grid: Grid) -> list[list[str]]:
             enrolment.user.email,
             enrolment.organisation_name or (organisation.name if organisation else ""),
             organisation.country if organisation else "",
+            *answers_by_enrolment.get(enrolment.pk, []),
+            *(
+                [
+                    (letter_url(enrolment) if letter_url else _("yes"))
+                    if enrolment.letter_of_intent
+                    else ""
+                ]
+                if letters
+                else []
+            ),
             enrolment.get_status_display(),
             _("yes") if completion.eligible else _("no"),
             completion.reason,
@@ -77,7 +99,7 @@ def export_rows(*, grid: Grid) -> list[list[str]]:
     return [[safe_cell(value) for value in row] for row in rows]
 
 
-def export_csv(*, grid: Grid) -> bytes:
+def export_csv(*, grid: Grid, programme, letter_url=None) -> bytes:
     """UTF-8 CSV with CRLF line ends and minimal quoting (RFC 4180).
 
     A byte-order mark leads so that spreadsheet programs read Korean, Russian
@@ -85,11 +107,11 @@ def export_csv(*, grid: Grid) -> bytes:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(export_rows(grid=grid))
+    writer.writerows(export_rows(grid=grid, programme=programme, letter_url=letter_url))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def export_xlsx(*, grid: Grid) -> bytes:
+def export_xlsx(*, grid: Grid, programme, letter_url=None) -> bytes:
     """One worksheet with the same escaped rows.
 
     openpyxl stores a string starting with ``=`` as a formula; after
@@ -101,7 +123,7 @@ def export_xlsx(*, grid: Grid) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Attendance")[:31]
-    for row in export_rows(grid=grid):
+    for row in export_rows(grid=grid, programme=programme, letter_url=letter_url):
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()

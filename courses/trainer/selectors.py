@@ -18,6 +18,13 @@ from ..selectors import (
     user_can_train,
     user_is_secretariat,
 )
+from ..services.answers import (
+    DELIVERY_LOCATIONS,
+    QUESTION_LABELS,
+    QUESTIONS,
+    answer_text,
+    asked_questions,
+)
 
 security_log = logging.getLogger("security")
 
@@ -166,4 +173,53 @@ def programme_figures(*, grid: Grid) -> ProgrammeFigures:
         confirmed=len(grid.rows),
         eligible=sum(1 for row in grid.rows if row.completion.eligible),
         completed=sum(1 for row in grid.rows if row.enrolment.completed_at),
+    )
+
+
+@dataclass
+class Applications:
+    """What applicants answered, one row per active enrolment, for planning.
+
+    ``keys``/``headings``: the programme's questions (and any question it no
+    longer asks that someone answered), in the form's order. ``locations``:
+    how many asked for each delivery location.
+    """
+
+    keys: list[str]
+    headings: list[str]
+    rows: list[tuple[object, list[str]]]
+    locations: list[tuple[str, int]]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.keys) or any(e.letter_of_intent for e, _a in self.rows)
+
+
+def application_answers(*, programme: ProgrammePage, roster: list) -> Applications:
+    """The roster's application answers, read as people wrote them."""
+    keys = asked_questions(programme)
+    for enrolment, _completion in roster:
+        keys += [k for k in enrolment.answers or {} if k in QUESTIONS and k not in keys]
+    rows = [
+        (
+            enrolment,
+            [answer_text(k, (enrolment.answers or {}).get(k)) for k in keys],
+        )
+        for enrolment, _completion in roster
+    ]
+    counts = dict.fromkeys(DELIVERY_LOCATIONS, 0)
+    for enrolment, _completion in roster:
+        location = (enrolment.answers or {}).get("delivery_location")
+        if location in counts:
+            counts[location] += 1
+    locations = [
+        (str(DELIVERY_LOCATIONS[key]), n)
+        for key, n in counts.items()
+        if "delivery_location" in keys
+    ]
+    return Applications(
+        keys=keys,
+        headings=[str(QUESTION_LABELS[k]) for k in keys],
+        rows=rows,
+        locations=locations,
     )

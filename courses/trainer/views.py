@@ -98,6 +98,9 @@ def programme_detail(request, pk: int):
             "attendance_chart": charts.attendance_chart_svg(figures=figures),
             "completion_chart": charts.completion_chart_svg(figures=figures),
             "checkin_sessions": in_person,
+            "applications": selectors.application_answers(
+                programme=programme, roster=grid.roster
+            ),
             "revoke_form": forms.RevokeForm(),
             "page_title": programme.title,
             "page_subtitle": _("Trainer tools"),
@@ -212,9 +215,15 @@ def export(request, pk: int, fmt: str):
     grid = selectors.attendance_grid(programme=programme)
     stamp = timezone.now().strftime("%Y%m%d")
     name = f"{slugify(programme.title) or 'programme'}-attendance-{stamp}"
+
+    def letter_url(enrolment) -> str:
+        return request.build_absolute_uri(
+            reverse("courses:letter", args=[enrolment.pk])
+        )
+
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.export_xlsx(grid=grid),
+            exports.export_xlsx(grid=grid, programme=programme, letter_url=letter_url),
             content_type=(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             ),
@@ -222,7 +231,8 @@ def export(request, pk: int, fmt: str):
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     else:
         response = HttpResponse(
-            exports.export_csv(grid=grid), content_type="text/csv; charset=utf-8"
+            exports.export_csv(grid=grid, programme=programme, letter_url=letter_url),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response["Cache-Control"] = "private, no-store"

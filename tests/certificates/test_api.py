@@ -21,7 +21,13 @@ def test_trainer_starts_bulk_issuance_and_polls_the_job(
     assert set(response.json()) == {"job"}
     progress = client.get(f"/api/v1/jobs/{job}/")
     assert progress.status_code == 200
-    assert progress.json() == {"state": "done", "done": 2, "total": 2}
+    assert progress.json() == {
+        "state": "done",
+        "done": 2,
+        "total": 2,
+        "new": 2,
+        "already_issued": 0,
+    }
     assert Certificate.objects.count() == 2
     assert len(mail.outbox) == 2
 

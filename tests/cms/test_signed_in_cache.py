@@ -327,8 +327,10 @@ def test_an_application_and_a_withdrawal_with_kept_tokens_show_at_once(egov):
 
     _response, again = _get(member, egov.url)
     assert 'class="messages"' not in again  # messages are never kept
-    withdraw = re.search(r'action="([^"]*withdraw[^"]*)"', again)
-    token = TOKEN.search(_enrol_box(again)).group(1)
+    # The box links to the confirmation page; its button withdraws.
+    withdraw = re.search(r'href="(/enrolments/\d+/withdraw/)\?next=', again)
+    confirm = member.get(withdraw.group(1), {"next": egov.url}).content.decode()
+    token = TOKEN.search(confirm).group(1)
     withdrawn = member.post(
         withdraw.group(1), {"csrfmiddlewaretoken": token, "next": egov.url}
     )

@@ -161,14 +161,15 @@ def test_colleague_already_enrolled_refuses_the_whole_delegation(office):
     assert programme.enrolments.count() == 1
 
 
-def test_approving_one_member_decides_the_whole_delegation(office, staff_user):
+def test_a_delegation_is_approved_as_one_decision(office, staff_user):
     programme = make_programme(
         office=office, capacity=10, rules=[("approval_required", {"note": ""})]
     )
     lead, *others = delegation(3)
     enrolment = apply(programme, lead, others)
     assert statuses(enrolment) == ["pending_approval"] * 3
-    services.enrolment_approve(enrolment=enrolment, actor=staff_user)
+    decided = services.delegation_approve(group=enrolment.group, actor=staff_user)
+    assert [e.status for e in decided] == ["confirmed"] * 3
     assert statuses(enrolment) == ["confirmed"] * 3
 
 

@@ -235,8 +235,13 @@ def test_with_approval_required_nominees_wait_for_the_decision(
         enrolments = nominate(programme, focal, officials)
     assert {e.status for e in enrolments} == {"pending_approval"}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(o.email for o in officials)
-    assert all("We received your application" in m.subject for m in mail.outbox)
-    services.enrolment_approve(enrolment=enrolments[0], actor=staff_user)
+    # Nominees did not apply: they are told who put them forward.
+    for message in mail.outbox:
+        assert message.subject.startswith("You were nominated for")
+        assert "the focal point of Hanoi has nominated you" in message.body
+        assert "thank you for applying" not in message.body
+        assert "review the nomination" in message.body
+    services.delegation_approve(group=enrolments[0].group, actor=staff_user)
     assert set(programme.enrolments.values_list("status", flat=True)) == {"confirmed"}
 
 

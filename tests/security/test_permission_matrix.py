@@ -519,6 +519,15 @@ MATRIX = [
         {302},
         PAGE_DENIED,
     ),
+    (
+        "decide on a delegation as one (admin)",
+        "form",
+        lambda w: f"/admin/courses/approvals/delegations/{w.delegation.pk}/reject/",
+        lambda w: {"reason": "matrix"},
+        {"office_editor", "staff"},
+        {302},
+        PAGE_DENIED,
+    ),
 ]
 
 
@@ -588,6 +597,18 @@ def matrix(world):
     world.organisation = Organisation.objects.create(name="Matrix City")
     applicant = give_skill(UserFactory(email="applicant@city.example"))
     world.pending = enrol(world.programme_x, applicant, status="pending_approval")
+    from courses.models import EnrolmentGroup
+
+    world.delegation = EnrolmentGroup.objects.create(
+        programme=world.programme_x, organisation=world.organisation
+    )
+    for n in range(2):
+        enrol(
+            world.programme_x,
+            give_skill(UserFactory(email=f"delegate{n}@city.example")),
+            status="pending_approval",
+            group=world.delegation,
+        )
     return world
 
 

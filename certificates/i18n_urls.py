@@ -1,0 +1,19 @@
+"""A participant's own certificate pages, under the language prefix.
+
+Included in ``lms.urls``'s ``i18n_patterns`` (``/ko/my/learning/``; English
+unprefixed); the public certificate addresses (verify, PDF, credential,
+issuer, status list) stay unprefixed in ``certificates.urls``: QR codes and
+credentials point at them.
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "learner"
+
+urlpatterns = [
+    path("my/certificates/", views.my_certificates, name="my_certificates"),
+    path("my/learning/", views.my_learning, name="my_learning"),
+    path("my/learning-record.pdf", views.learning_record_pdf, name="learning_record"),
+]
