@@ -158,6 +158,12 @@ def _qa_context(request, page) -> dict:
         "pinned": pinned,
         "sort": sort,
         "last_event_id": snapshot["last_event_id"],
+        # What the page shows, for qa.js to start from (events are changes to it).
+        "qa_state": {
+            "questions": snapshot["questions"],
+            "polls": snapshot["polls"],
+            "last_event_id": snapshot["last_event_id"],
+        },
         "attendees": snapshot["attendees"],
         "polls": snapshot["polls"],
         "my_poll_choices": _my_poll_choices(request, page),

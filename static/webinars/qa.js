@@ -1,6 +1,11 @@
 /* Live Q&A of a webinar: keeps the server-rendered list up to date over the
  * WebSocket /ws/webinars/<id>/qa/. Without this script the page still works
- * with its forms. Question text is only ever set with textContent. */
+ * with its forms. Question text is only ever set with textContent.
+ *
+ * The script starts from the state the page was rendered with (the
+ * "qa-state" JSON: questions, polls and their event id), resumes the socket
+ * from that id and applies each event as a change to that state; a
+ * "snapshot" message (sent when too much was missed) replaces it whole. */
 (function () {
   "use strict";
   var root = document.getElementById("qa-root");
@@ -13,8 +18,14 @@
   var moderator = root.dataset.moderator === "1";
   var canAct = moderator || root.dataset.registered === "1";
   var sort = root.dataset.sort || "top";
-  var lastEventId = parseInt(root.dataset.lastEventId || "0", 10) || 0;
+  var initial = {};
+  try { initial = JSON.parse(document.getElementById("qa-state").textContent) || {}; } catch (e) { initial = {}; }
+  var lastEventId = parseInt(initial.last_event_id, 10);
+  if (isNaN(lastEventId)) { lastEventId = parseInt(root.dataset.lastEventId || "0", 10) || 0; }
   var questions = new Map();
+  (initial.questions || []).forEach(function (q) { questions.set(q.id, q); });
+  var polls = new Map();
+  (initial.polls || []).forEach(function (p) { polls.set(p.id, p); });
   var socket = null;
   var attempt = 0;
   var failures = 0;
@@ -182,6 +193,7 @@
   }
 
   function updatePoll(poll) {
+    polls.set(poll.id, poll);
     var box = document.querySelector('[data-poll="' + poll.id + '"]');
     if (!box) {
       var section = document.getElementById("qa-polls");
@@ -206,6 +218,7 @@
         message.questions.forEach(function (q) { questions.set(q.id, q); });
         lastEventId = message.last_event_id;
         setAttendees(message.attendees);
+        polls.clear();
         (message.polls || []).forEach(updatePoll);
         scheduleRender();
         break;
