@@ -166,12 +166,30 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Redis: channel layer, Celery broker, cache ---------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds a channel-layer Redis read may take: longer than its 5 s blocking pop.
+REDIS_LAYER_SOCKET_TIMEOUT = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # channels-redis waits on BZPOPMIN for up to 5 s
+                # (``RedisChannelLayer.brpop_timeout``); redis-py's asyncio
+                # client times a socket out after 5 s by default, so every
+                # quiet wait raised TimeoutError and closed idle sockets with
+                # 1011. The read timeout must outlast the blocking pop
+                # (``tests/webinars/test_settings_redis.py`` checks it).
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": REDIS_LAYER_SOCKET_TIMEOUT,
+                        "socket_connect_timeout": 2,
+                        "socket_keepalive": True,
+                        # A connection idle this long is PINGed before use, so
+                        # one left over from a Redis restart is replaced.
+                        "health_check_interval": 30,
+                    }
+                ],
                 "capacity": 500,
                 # Group membership must outlive the longest WebSocket session.
                 "group_expiry": 86400,

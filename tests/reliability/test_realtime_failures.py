@@ -293,3 +293,33 @@ def test_redis_down_pages_serve_health_fails_nothing_is_lost_and_qa_resumes(stac
     assert asked["question"]["id"] in {q["id"] for q in snapshot["questions"]}
     assert _status(server.url + "/healthz") == 200
     ws.close()
+
+
+def test_idle_socket_on_redis_stays_open_and_health_stays_up(stack, tmp_path):
+    """Nothing said for 30 s on real Redis: the socket is still open and hears
+    the next question; ``/healthz`` says 200 every time (issue 14, blocker 2)."""
+    server = stack.daphne()
+    webinar = _webinar_id(server.url)
+    watcher = _socket(server.url, webinar, _token(server.url, "dev.hanoi@wego.example"))
+    _next(watcher, "snapshot")
+
+    end = time.monotonic() + 30
+    while (remaining := end - time.monotonic()) > 0:
+        try:
+            frame = json.loads(watcher.recv(timeout=remaining))
+        except TimeoutError:
+            break
+        assert frame["type"] == "attendees", frame  # closes raise ConnectionClosed
+
+    asker = Participant(
+        server.url, webinar, _token(server.url, "official.nairobi@wego.example")
+    )
+    asked = asker.ask("After thirty quiet seconds: is anyone still listening?")
+    heard = _next(watcher, "question.created")
+    assert heard["event_id"] == asked["event_id"]
+    assert [_status(server.url + "/healthz") for _ in range(20)] == [200] * 20
+    watcher.close()
+    asker.close()
+    log = (tmp_path / "daphne.log").read_text(errors="replace")
+    assert "receive failed" not in log, log[-3000:]
+    assert "TimeoutError" not in log, log[-3000:]
