@@ -46,6 +46,14 @@ def _revoked_message(code: int) -> str:
     return _error("access_revoked", _("You no longer have access to this Q&A."))
 
 
+def _refusal_message(code: int) -> str:
+    if code == CLOSE_UNAUTHENTICATED:
+        return _error("not_authenticated", _("Sign in to follow the Q&A live."))
+    if code == CLOSE_NOT_FOUND:
+        return _error("webinar_not_found", _("No such webinar."))
+    return _error("forbidden", _("You do not have access to this Q&A."))
+
+
 def _token_from_scope(scope) -> str | None:
     from lms.authentication import token_from_header
 
@@ -84,8 +92,8 @@ def _open(webinar_id: int, user):
 class QAConsumer(AsyncWebsocketConsumer):
     """Thin adapter between a socket and the Q&A services.
 
-    Signed-in viewers only (anonymous sockets are closed with 4401 before
-    accept; they can read the page itself). Reading follows the page's
+    Signed-in viewers only (anonymous sockets are accepted and closed at once
+    with 4401, so the client sees the code; they can read the page itself). Reading follows the page's
     visibility; asking and voting need registration, moderating needs the
     moderator role — the services check both. A bad message gets an ``error``
     frame and the socket stays open. Room events arrive pre-encoded from
@@ -106,18 +114,31 @@ class QAConsumer(AsyncWebsocketConsumer):
     presence_id = None
     revoked_code = None
 
+    async def refuse(self, code: int) -> None:
+        """Refuse the socket so that a real client sees why.
+
+        Closing before ``accept`` makes the server answer the handshake with a
+        plain HTTP 403, and browsers and WebSocket libraries then report 1006
+        whatever the reason. Accepted first, the client gets an ``error``
+        frame and the close code (4401, 4403, 4404), sends nothing more, and
+        knows not to retry. No state is read or sent before this.
+        """
+        await self.accept()
+        await self.send(text_data=_refusal_message(code))
+        await self.close(code=code)
+
     async def connect(self):
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         webinar_id = self.scope["url_route"]["kwargs"]["webinar_id"]
         webinar, moderator, voted = await _open(webinar_id, self.user)
         if webinar is None:
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.refuse(CLOSE_NOT_FOUND)
             return
         if moderator is None:
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         self.webinar = webinar
         self.moderator = moderator

@@ -121,6 +121,13 @@ def _js_strings() -> dict:
         "live": _("Live: new questions appear as they are asked."),
         "reconnecting": _("Connection lost; reconnecting…"),
         "unavailable": _("Q&A unavailable: refresh the page to see new questions."),
+        "closed_signed_out": _(
+            "Live updates stopped: you are signed out. Sign in again to follow the Q&A live."
+        ),
+        "closed_no_access": _(
+            "Live updates stopped: you do not have access to this Q&A."
+        ),
+        "closed_not_found": _("Live updates stopped: this webinar is not available."),
         "anonymous": _("Anonymous"),
         "anonymous_to_attendees": _("anonymous to attendees"),
         "vote": _("Vote"),

@@ -275,8 +275,13 @@
     socket.addEventListener("close", function (event) {
       socket = null;
       if (!opened) { failures += 1; }
-      // 4401/4403/4404: this socket will never be allowed; the forms still work.
-      if (event.code >= 4400 && event.code < 4500) { setStatus(t("unavailable"), "unavailable"); return; }
+      // 4401/4403/4404: this socket will never be allowed, so it is not
+      // retried; the page says why (the forms still work).
+      if (event.code >= 4400 && event.code < 4500) {
+        var reason = { 4401: "closed_signed_out", 4403: "closed_no_access", 4404: "closed_not_found" }[event.code];
+        setStatus(t(reason || "closed_no_access"), "refused");
+        return;
+      }
       attempt += 1;
       // Jittered exponential back-off, 1 s → 30 s, so a restart isn't a stampede.
       var delay = Math.min(30000, 1000 * Math.pow(2, attempt - 1));

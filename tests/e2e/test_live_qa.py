@@ -98,3 +98,23 @@ def test_live_page_and_presenter_keep_what_they_were_rendered_with(new_context):
     expect(_question(watcher, seeded).locator(".badge-warn")).to_have_count(0)
     shot(watcher, "qa14-02-watcher-after-events")
     shot(presenter, "qa14-03-presenter-after-events")
+
+
+def test_a_signed_out_page_stops_retrying_and_says_why(new_context):
+    context = new_context()
+    page = _open(context, "dev.pokhara@wego.example")
+    reconnects = []
+    page.on("websocket", lambda ws: reconnects.append(ws.url))
+
+    other = context.new_page()
+    other.goto("/accounts/logout/")
+    other.locator("main form [type=submit]").first.click()
+    other.wait_for_load_state()
+
+    status = page.locator("#qa-status")
+    expect(status).to_have_attribute("data-state", "refused", timeout=LIVE_WAIT_MS)
+    expect(status).to_contain_text("you are signed out")
+    # 4401 is final: no reconnection in the seconds a back-off would have used.
+    page.wait_for_timeout(4_000)
+    assert reconnects == []
+    shot(page, "qa14-04-signed-out")

@@ -48,16 +48,40 @@ async def joined(webinar, user):
     return communicator, snapshot
 
 
-async def test_anonymous_socket_is_closed_with_4401_before_accept(webinar):
-    _, connected, code = await connect(webinar)
-    assert not connected
+async def refused(communicator) -> tuple[dict, int]:
+    """A refused socket: accepted, one ``error`` frame, then closed with a code
+    (so a real client sees the code, not an HTTP 403)."""
+    error = await communicator.receive_json_from(timeout=3)
+    closing = await communicator.receive_output(timeout=3)
+    assert closing["type"] == "websocket.close", closing
+    return error, closing["code"]
+
+
+async def test_anonymous_socket_is_closed_with_4401_and_no_state(webinar):
+    communicator, connected, _ = await connect(webinar)
+    assert connected
+    error, code = await refused(communicator)
     assert code == 4401
+    assert error == {
+        "type": "error",
+        "code": "not_authenticated",
+        "message": "Sign in to follow the Q&A live.",
+    }
+    assert await communicator.receive_nothing(timeout=0.3)
 
 
 async def test_unknown_webinar_is_closed_with_4404(webinar, attendee):
     webinar.pk = 987654
-    _, connected, code = await connect(webinar, attendee)
-    assert not connected and code == 4404
+    communicator, connected, _ = await connect(webinar, attendee)
+    error, code = await refused(communicator)
+    assert code == 4404 and error["code"] == "webinar_not_found"
+
+
+async def test_webinar_one_may_not_read_is_closed_with_4403(webinar, attendee):
+    await database_sync_to_async(webinar.unpublish)()
+    communicator, connected, _ = await connect(webinar, attendee)
+    error, code = await refused(communicator)
+    assert code == 4403 and error["code"] == "forbidden"
 
 
 async def test_foreign_origin_is_refused(webinar, attendee):
