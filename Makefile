@@ -37,10 +37,10 @@ seed: migrate
 
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	BIN=$(BIN) bin/serve $(HOST) $(PORT)
+	exec env BIN=$(BIN) bin/serve $(HOST) $(PORT)
 
 serve: install
-	BIN=$(BIN) bin/serve $(HOST) $(PORT)
+	exec env BIN=$(BIN) bin/serve $(HOST) $(PORT)
 
 worker: install
 	$(BIN)/celery -A lms worker --loglevel INFO --concurrency 2

@@ -220,6 +220,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# On SIGTERM (REMAP_SIGTERM=SIGQUIT, as bin/serve and deploy/ run the worker)
+# running tasks get this long to finish; the rest go back to the queue (acks
+# late) for the next worker, so a stop or deploy is bounded, never a lost task.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float(
+    "CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=6.0
+)
 # A Redis broker re-delivers tasks not acknowledged within the visibility
 # timeout; it must exceed the longest task and the longest ETA we schedule.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
