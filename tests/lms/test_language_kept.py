@@ -192,7 +192,11 @@ def test_the_qr_address_stays_one_address(demo):
         ("ko", "/ko/", "/ko/"),
         ("ko", "/", "/ko/"),
         ("en", "/ko/", "/"),
-        ("ru", "/ko/programmes/?kind=seoul_program", "/ru/programmes/?kind=seoul_program"),
+        (
+            "ru",
+            "/ko/programmes/?kind=seoul_program",
+            "/ru/programmes/?kind=seoul_program",
+        ),
         ("fr", "/ko/my/programmes/", "/fr/my/programmes/"),
         ("es", "/api/docs/", "/api/docs/"),
         ("ko", "https://elsewhere.example/", "/ko/"),
@@ -238,7 +242,7 @@ def test_signup_asks_for_the_time_zone(client, db):
     page = client.get("/ko/accounts/signup/").content.decode()
     assert 'name="timezone"' in page
     assert "data-browser-timezone" in page  # filled from the browser by JS
-    assert 'js/timezone.js' in page
+    assert "js/timezone.js" in page
     response = client.post(
         "/ko/accounts/signup/",
         {
