@@ -14,6 +14,11 @@ app_name = "learner"
 
 urlpatterns = [
     path("my/certificates/", views.my_certificates, name="my_certificates"),
+    # The human verification pages in the visitor's language (/ko/…); the
+    # unprefixed ones in ``certificates.urls`` answer first for English, so
+    # QR codes and credentials keep pointing at one address.
+    path("certificates/verify/", views.verify_form, name="verify_form"),
+    path("certificates/verify/<str:code>/", views.verify, name="verify"),
     path("my/learning/", views.my_learning, name="my_learning"),
     path("my/learning-record.pdf", views.learning_record_pdf, name="learning_record"),
 ]

@@ -378,7 +378,16 @@ class Certificate(models.Model):
         return f"programme-{self.programme_id}" if self.programme_id else "other"
 
     def get_absolute_url(self) -> str:
+        """The one shareable address (QR code, credential): unprefixed."""
         return f"/certificates/verify/{self.code}/"
+
+    @property
+    def verify_page_url(self) -> str:
+        """The verify page in the active interface language (``/ko/…``), for
+        links on the site; what is shared stays ``get_absolute_url``."""
+        from django.urls import reverse
+
+        return reverse("learner:verify", kwargs={"code": self.code})
 
     @property
     def pdf_url(self) -> str:

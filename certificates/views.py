@@ -76,7 +76,7 @@ def verify_form(request):
     if raw:
         canonical = normalise_code(raw)
         if canonical:
-            return redirect("certificates:verify", code=canonical)
+            return redirect("learner:verify", code=canonical)
         error = _(
             "That is not a valid certificate code. Check it against the "
             "certificate: it looks like WG-XXXX-XXXX-XXXX-XXXX-XXXX-X."
@@ -96,7 +96,7 @@ def verify(request, code: str):
     if error:
         return error
     if certificate.code != code:
-        return redirect("certificates:verify", code=certificate.code)
+        return redirect("learner:verify", code=certificate.code)
     return render(request, "certificates/verify.html", {"certificate": certificate})
 
 

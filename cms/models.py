@@ -19,6 +19,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from lms.i18n import LanguageKeepingPage
+
 from .blocks import BodyBlock
 
 OFFICE_KINDS = [
@@ -31,7 +33,7 @@ OFFICE_KINDS = [
 ]
 
 
-class HomePage(Page):
+class HomePage(LanguageKeepingPage, Page):
     """The front page. Higher apps add sections through the ``home_sections`` hook."""
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)
@@ -145,7 +147,7 @@ class HomePage(Page):
         }
 
 
-class OfficeIndexPage(Page):
+class OfficeIndexPage(LanguageKeepingPage, Page):
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -162,7 +164,7 @@ class OfficeIndexPage(Page):
         return context
 
 
-class RegionalOfficePage(Page):
+class RegionalOfficePage(LanguageKeepingPage, Page):
     """One WeGO office; its programmes, webinars and news live under it.
 
     Keeping them under the office lets Wagtail's tree permissions give each
@@ -239,7 +241,7 @@ class RegionalOfficePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(LanguageKeepingPage, Page):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -344,7 +346,7 @@ class Partner(index.Indexed, models.Model):
 NEWS_PER_PAGE = 10
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(LanguageKeepingPage, Page):
     """The news index (``/news/``) and, below it, one sub-index per office.
 
     Each office's news lives under its own sub-index (``/news/<office>/``) so
@@ -438,7 +440,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(Page):
+class NewsPage(LanguageKeepingPage, Page):
     """One news item. Its office comes from the office sub-index it is filed in."""
 
     date = models.DateField(_("date"), default=timezone.localdate)

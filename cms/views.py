@@ -39,18 +39,18 @@ def robots_txt(request):
 def _url_in_active_language(page, request, default_locale_id: int) -> tuple[str, str]:
     """A result's link and, for an English fallback, its ``hreflang``.
 
-    A fallback keeps the visitor's language: ``/ko`` + its path is served by
-    the English page inside the Korean interface (``HomePage.route``).
+    A fallback keeps the visitor's language: its address carries the prefix
+    (``lms.i18n.LanguageKeepingPage``) and ``/ko`` + its path is served by the
+    English page inside the Korean interface (``HomePage.route``).
     """
     url = page.get_url(request=request) or ""
     language = get_language()
     if (
-        url.startswith("/")
-        and language
+        language
         and language != settings.LANGUAGE_CODE
         and page.locale_id == default_locale_id
     ):
-        return f"/{language}{url}", settings.LANGUAGE_CODE
+        return url, settings.LANGUAGE_CODE
     return url, ""
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -76,7 +78,9 @@ class ProgrammeSerializer(serializers.Serializer):
         return selectors.seats_left(obj)
 
     def get_url(self, obj) -> str:
-        return obj.get_full_url(self.context.get("request")) or ""
+        # The page's one address, whatever the client's Accept-Language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return obj.get_full_url(self.context.get("request")) or ""
 
 
 class ProgrammeDetailSerializer(ProgrammeSerializer):

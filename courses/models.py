@@ -34,6 +34,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from lms.i18n import LanguageKeepingPage
 
 from .rules import RuleBlocks
 
@@ -62,7 +63,7 @@ class ProgrammeFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class ProgrammeIndexPage(Page):
+class ProgrammeIndexPage(LanguageKeepingPage, Page):
     """Every programme of every office, filterable, upcoming first."""
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
@@ -89,7 +90,7 @@ class ProgrammeTopic(TaggedItemBase):
     )
 
 
-class ProgrammePage(Page):
+class ProgrammePage(LanguageKeepingPage, Page):
     """One edition of a programme, published under the office that runs it."""
 
     kind = models.CharField(

@@ -14,3 +14,11 @@ class LmsConfig(AppConfig):
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
+
+        from allauth.account.signals import user_logged_in
+
+        from .i18n import on_user_logged_in
+
+        # Site sign-ins (password, second factor, e-mail confirmation) all end
+        # in allauth's post_login, which sends this with the redirect.
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="lms-language")

@@ -41,8 +41,26 @@ class SignupForm(OrganisationChoiceMixin):
 
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    # Every time on the site and in e-mails is also shown in this zone. Without
+    # JavaScript it starts at UTC; with it, the browser's own zone is filled in
+    # (static/js/timezone.js reads ``data-browser-timezone``).
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_timezone_choices,
+        initial="UTC",
+        required=False,
+        widget=forms.Select(attrs={"data-browser-timezone": "", "autocomplete": "off"}),
+    )
 
-    field_order = ["email", "password1", "first_name", "last_name", "organisation"]
+    field_order = [
+        "email",
+        "password1",
+        "first_name",
+        "last_name",
+        "organisation",
+        "organisation_other",
+        "timezone",
+    ]
 
     def signup(self, request, user) -> None:
         user_update_profile(
@@ -51,6 +69,7 @@ class SignupForm(OrganisationChoiceMixin):
             last_name=self.cleaned_data.get("last_name", ""),
             organisation=self.chosen_organisation(),
             preferred_language=getattr(request, "LANGUAGE_CODE", "en") or "en",
+            timezone_name=self.cleaned_data.get("timezone") or "UTC",
         )
 
 

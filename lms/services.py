@@ -55,6 +55,14 @@ def user_update_profile(
     return user
 
 
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the interface language a person chose (pages after sign-in
+    and e-mails use it)."""
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return user
+
+
 def user_set_skills(*, user: User, skills: dict[str, str]) -> None:
     for skill, level in skills.items():
         UserSkill.objects.update_or_create(

@@ -5,14 +5,18 @@ import posixpath
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from .forms import ProfileForm
 from .health import health
+from .i18n import redirect_in_language, user_language
+from .services import user_set_language
 
 PUBLIC_MEDIA_DIRS = {"images", "original_images"}
 
@@ -39,6 +43,27 @@ def public_media(request, path: str):
     ):
         raise Http404
     return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+
+
+@require_POST
+def set_language(request):
+    """The language form's target (``language``, ``next``): the same page in
+    the chosen language, remembered in the language cookie; a signed-in
+    person's profile follows the choice, so e-mails and later sign-ins agree.
+    ``next`` may already carry a prefix (``/ko/``): it is replaced, not
+    doubled."""
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not next_url.startswith("/"):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        redirect_in_language(response, language)
+        if request.user.is_authenticated and user_language(request.user) != language:
+            user_set_language(user=request.user, language=language)
+    return response
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -106,7 +107,9 @@ class WebinarSerializer(serializers.ModelSerializer):
         return office.slug if office else None
 
     def get_url(self, obj) -> str:
-        return settings.BASE_URL.rstrip("/") + obj.url
+        # The page's one address, whatever the client's Accept-Language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return settings.BASE_URL.rstrip("/") + obj.url
 
 
 class AuthorSerializer(serializers.Serializer):

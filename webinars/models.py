@@ -21,6 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.rules import RuleBlocks
+from lms.i18n import LanguageKeepingPage
 
 # A webinar counts as live from this long before its start until this long after
 # its end: people join early and speakers overrun.
@@ -65,7 +66,7 @@ class Series(index.Indexed, models.Model):
         return self.name
 
 
-class WebinarIndexPage(Page):
+class WebinarIndexPage(LanguageKeepingPage, Page):
     """``/webinars/``: live now, upcoming, and past webinars with recordings."""
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)
@@ -87,7 +88,7 @@ class WebinarIndexPage(Page):
         return context
 
 
-class WebinarPage(RoutablePageMixin, Page):
+class WebinarPage(LanguageKeepingPage, RoutablePageMixin, Page):
     """One webinar, published by its office.
 
     Live (the stream link shows, Q&A is the main view) from 15 minutes before

@@ -162,12 +162,17 @@ def test_support_slots_show_in_korean_under_the_ko_prefix(client):
         capacity=2,
     )
     client.force_login(participant)
-    response = client.get(f"/ko{programme.url}")
+    # A page's address follows the active language (``/ko/…`` inside Korean).
+    with translation.override("en"):
+        english_url = programme.url
+    with translation.override("ko"):
+        assert programme.url == f"/ko{english_url}"
+    response = client.get(f"/ko{english_url}")
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="ko"' in html
     assert "교육 후 원격 기술 지원" in html
     assert "남은 자리" in html
     assert "Remote technical support after the training" not in html
-    english = client.get(programme.url).content.decode()
+    english = client.get(english_url).content.decode()
     assert "Remote technical support after the training" in english
