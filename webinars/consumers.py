@@ -16,6 +16,7 @@ from .models import WebinarPage
 from .realtime import room_group, user_group
 from .rooms import hub
 from .selectors import (
+    moderators_among,
     qa_events_since,
     qa_snapshot,
     user_can_moderate,
@@ -217,6 +218,7 @@ class QAConsumer(AsyncWebsocketConsumer):
                 consumer.checked_at = now
                 if code is not None:
                     await consumer.revoke(code)
+            await cls.recheck_moderators(webinar_id, due)
         beats = [
             c
             for c in consumers
@@ -242,7 +244,31 @@ class QAConsumer(AsyncWebsocketConsumer):
         if code is not None:
             await self.revoke(code)
             return False
+        await self.recheck_moderators(self.webinar.pk, [self])
         return True
+
+    @classmethod
+    async def recheck_moderators(cls, webinar_id: int, consumers: list) -> None:
+        """Sockets opened by a moderator who no longer is one see what attendees see.
+
+        A moderator's socket gets pending and hidden questions and the names
+        behind anonymous ones; a role removed since connect (a host taken
+        off, a group left) must end that, not only at reconnect. The socket
+        gets a fresh snapshot in the attendee's view.
+        """
+        mods = [c for c in consumers if c.revoked_code is None and c.moderator]
+        if not mods:
+            return
+        still = await database_sync_to_async(moderators_among)(
+            webinar_id=webinar_id, user_ids={c.user.pk for c in mods}
+        )
+        for consumer in mods:
+            if consumer.user.pk not in still:
+                consumer.moderator = False
+                snapshot = await database_sync_to_async(qa_snapshot)(
+                    webinar=consumer.webinar, user=consumer.user
+                )
+                await consumer.send(text_data=json.dumps(snapshot))
 
     async def revoke(self, code: int) -> None:
         """Refuse everything from now on and close with ``code``."""

@@ -108,6 +108,17 @@ def user_can_moderate(*, webinar: WebinarPage, user) -> bool:
     return user.groups.filter(name__in=names).exists()
 
 
+def moderators_among(*, webinar_id: int, user_ids) -> set[int]:
+    """Which of these people moderate the webinar now (for open sockets)."""
+    from django.contrib.auth import get_user_model
+
+    webinar = WebinarPage.objects.filter(pk=webinar_id).first()
+    if webinar is None:
+        return set()
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
+    return {u.pk for u in users if user_can_moderate(webinar=webinar, user=u)}
+
+
 def webinar_eligibility(*, webinar: WebinarPage, user) -> list:
     """The registration rules' verdicts for a person (empty: open to all)."""
     from courses.rules import evaluate_rules

@@ -239,6 +239,22 @@ def _clean_text(text) -> str:
     return text
 
 
+def _refresh_qa_settings(webinar: WebinarPage) -> None:
+    """Read "asking open" and pre-moderation as stored now.
+
+    A socket keeps the page it loaded at connect for hours; a moderator's
+    switch since then must still apply to its next question.
+    """
+    row = (
+        WebinarPage.objects.filter(pk=webinar.pk)
+        .values("asking_open", "premoderation")
+        .first()
+    )
+    if row is not None:
+        webinar.asking_open = row["asking_open"]
+        webinar.premoderation = row["premoderation"]
+
+
 def question_ask(
     *, webinar: WebinarPage, user, text, anonymous: bool = False
 ) -> Question:
@@ -250,6 +266,7 @@ def question_ask(
     """
     _require_registered(webinar=webinar, user=user)
     text = _clean_text(text)
+    _refresh_qa_settings(webinar)
     # Only when a rule depends on it: the moderator check costs queries.
     moderator = (not webinar.asking_open or webinar.premoderation) and (
         user_can_moderate(webinar=webinar, user=user)

@@ -300,3 +300,41 @@ async def test_attendee_count_follows_registered_connections(
     await bob.disconnect()
     assert (await receive(alice, "attendees"))["count"] == 1
     await alice.disconnect()
+
+
+async def test_settings_switched_while_a_socket_is_open_apply_to_its_next_question(
+    webinar, attendee, attendee2, host
+):
+    """The socket read pre-moderation and "asking open" once, at connect; the
+    moderator's switch must reach sockets already open (issue 14, item 3)."""
+    alice, _ = await joined(webinar, attendee)
+    bob, _ = await joined(webinar, attendee2)
+    # The moderator's form works on its own copy of the page, as a request does.
+    page = await database_sync_to_async(type(webinar).objects.get)(pk=webinar.pk)
+    update = database_sync_to_async(services.qa_settings_update)
+    await update(webinar=page, user=host, premoderation=True)
+
+    await alice.send_json_to({"type": "ask", "text": "Pending?", "anonymous": False})
+    notice = await receive(alice, "notice", "question.created", "error")
+    assert notice["code"] == "awaiting_approval", notice
+    stored = await database_sync_to_async(Question.objects.get)(text="Pending?")
+    assert stored.status == "pending"
+    # Nobody else sees it (nor the asker: pending questions are not sent).
+    for client in (alice, bob):
+        while not await client.receive_nothing(timeout=0.5):
+            assert (await client.receive_json_from())["type"] == "attendees"
+
+    await update(webinar=page, user=host, premoderation=False, asking_open=False)
+    await bob.send_json_to({"type": "ask", "text": "Closed?", "anonymous": False})
+    error = await receive(bob, "error", "question.created")
+    assert error["code"] == "asking_closed", error
+    assert not await database_sync_to_async(
+        Question.objects.filter(text="Closed?").exists
+    )()
+
+    await update(webinar=page, user=host, asking_open=True)
+    await bob.send_json_to({"type": "ask", "text": "Open again?", "anonymous": False})
+    created = await receive(alice, "question.created")
+    assert created["question"]["text"] == "Open again?"
+    await alice.disconnect()
+    await bob.disconnect()

@@ -17,7 +17,7 @@ from django.test import Client
 from lms.asgi import application
 from lms.models import User
 from lms.services import api_token_create, api_token_revoke
-from webinars import consumers, rooms
+from webinars import consumers, rooms, services
 from webinars.models import Question, Registration
 
 pytestmark = [
@@ -182,3 +182,43 @@ async def test_an_idle_socket_closes_itself_at_its_periodic_recheck(
         lambda: User.objects.filter(pk=attendee.pk).update(is_active=False)
     )()
     assert (await closed_with(socket, timeout=5))[0] == 4401
+
+
+async def test_a_moderator_taken_off_sees_what_attendees_see_on_the_open_socket(
+    webinar, attendee, attendee2, host, monkeypatch
+):
+    """Pending questions and anonymous askers' names stop reaching a socket
+    whose person lost the moderator role while it was open."""
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    monkeypatch.setattr(rooms, "TICK_SECONDS", 0.1)
+    ask = database_sync_to_async(services.question_ask)
+    socket = await open_socket(webinar, user=host)
+    await ask(webinar=webinar, user=attendee, text="Who asks?", anonymous=True)
+    while True:
+        first = json.loads((await socket.receive_output(timeout=3))["text"])
+        if first["type"] == "question.created":
+            break
+    assert first["question"]["author"]["id"] == attendee.pk
+
+    # The host is taken off the stored page (as publishing the edit does).
+    await database_sync_to_async(
+        type(webinar).hosts.through.objects.filter(user_id=host.pk).delete
+    )()
+    while True:
+        message = json.loads((await socket.receive_output(timeout=5))["text"])
+        if message["type"] == "snapshot":
+            break
+    assert message["questions"][0]["author"] is None
+    # A question waiting for approval is a moderator's matter: not sent to it now.
+    await database_sync_to_async(type(webinar).objects.filter(pk=webinar.pk).update)(
+        premoderation=True
+    )
+    pending = await ask(webinar=webinar, user=attendee2, text="Waiting?")
+    assert pending.status == "pending"
+    await socket.send_json_to({"type": "shout"})
+    while True:
+        text = (await socket.receive_output(timeout=3))["text"]
+        assert "Waiting?" not in text
+        if '"unknown_type"' in text:
+            break
+    await socket.disconnect()
