@@ -4,7 +4,7 @@ import re
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -21,6 +21,16 @@ from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 
 from .errors import DomainError
 from .services import api_token_create, api_token_revoke
+from .signin import (
+    locked_out_message,
+    second_factor_enabled,
+    second_factor_setup_required,
+    second_factor_verify,
+    signin_is_locked,
+    signin_record_failure,
+    signin_record_success,
+    signin_retry_after,
+)
 from .throttling import FailedSignInThrottle
 
 _DRF_CODES = {
@@ -216,10 +226,30 @@ def add_throttled(result, generator, request, public):
     return result
 
 
+def error_body(code: str, detail: str, **extra) -> dict:
+    """The one shape of every error under ``/api/``: ``{"code", "detail", ...}``.
+
+    Every API error, from DRF views and from Django itself (unknown paths,
+    500, CSRF, too large bodies, locked accounts), is built here.
+    """
+    return {"code": code, "detail": str(detail), **extra}
+
+
+def _with_retry_after(response, body: dict):
+    if response.status_code == 429 and body.get("retry_after") is not None:
+        response["Retry-After"] = str(body["retry_after"])
+    return response
+
+
+def json_error(status_code: int, code: str, detail: str, **extra) -> JsonResponse:
+    """An API error answered outside DRF (Django's error handlers, middleware)."""
+    body = error_body(code, detail, **extra)
+    return _with_retry_after(JsonResponse(body, status=status_code), body)
+
+
 def error_response(exc: DomainError) -> Response:
-    return Response(
-        {"code": exc.code, "detail": exc.message, **exc.extra}, status=exc.status
-    )
+    body = error_body(exc.code, exc.message, **exc.extra)
+    return _with_retry_after(Response(body, status=exc.status), body)
 
 
 def exception_handler(exc, context):
@@ -236,20 +266,21 @@ def exception_handler(exc, context):
     data = response.data
     code = _DRF_CODES.get(response.status_code, "error")
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {
-            "code": "invalid",
-            "detail": _("The request is not valid; see 'errors' for each field."),
-            "errors": data,
-        }
+        response.data = error_body(
+            "invalid",
+            _("The request is not valid; see 'errors' for each field."),
+            errors=data,
+        )
     else:
         detail = data.get("detail", "") if isinstance(data, dict) else data
         if isinstance(exc, exceptions.APIException):
             codes = exc.get_codes()
             if isinstance(codes, str) and codes not in ("error", "invalid"):
                 code = codes
-        response.data = {"code": code, "detail": str(detail)}
+        extra = {}
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            response.data["retry_after"] = int(exc.wait)
+            extra["retry_after"] = int(exc.wait)
+        response.data = error_body(code, str(detail), **extra)
     return response
 
 
@@ -267,13 +298,33 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         style={"input_type": "password"}, trim_whitespace=False
     )
+    code = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "The second factor, required when the account has an authenticator "
+            "app: its current 6-digit code, or one of the account's recovery codes."
+        ),
+    )
     name = serializers.CharField(
         max_length=100, required=False, default="default", help_text="Device name."
     )
 
 
+def _signin_refused(code: str, detail: str, status_code: int, **extra) -> DomainError:
+    return DomainError(detail, code=code, status=status_code, **extra)
+
+
 class TokenView(APIView):
-    """Exchange e-mail and password for a token for one device.
+    """Exchange e-mail and password (and the second factor) for a token for one device.
+
+    When the account has an authenticator app, ``code`` is required: its
+    current code or a recovery code. Without it the answer is 401
+    ``mfa_required``; a wrong one is 401 ``mfa_invalid`` and counts as a
+    failed sign-in. After repeated failures at any sign-in (this endpoint,
+    the site's form, the admin) the account is locked for a while: 429
+    ``locked_out``, even with the right password.
 
     Asking again for the same device name replaces that device's token;
     ``POST /api/v1/auth/token/revoke/`` revokes it.
@@ -290,8 +341,40 @@ class TokenView(APIView):
             **error_responses(
                 400,
                 401,
-                codes={401: [("invalid_credentials", "E-mail or password is wrong.")]},
-                descriptions={401: "E-mail or password is wrong."},
+                403,
+                429,
+                codes={
+                    401: [
+                        ("invalid_credentials", "E-mail or password is wrong."),
+                        (
+                            "mfa_required",
+                            "This account uses two-factor authentication: "
+                            "send the code from your authenticator app as 'code'.",
+                        ),
+                        ("mfa_invalid", "The two-factor code is wrong or was used."),
+                    ],
+                    403: [
+                        (
+                            "mfa_setup_required",
+                            "Set up two-factor authentication on the site first.",
+                        )
+                    ],
+                    429: [
+                        (
+                            "locked_out",
+                            "Sign-in for this account is paused for a few minutes "
+                            "after repeated failures.",
+                        ),
+                        ("throttled", "Request was throttled."),
+                    ],
+                },
+                descriptions={
+                    401: "E-mail, password or second factor is wrong or missing.",
+                    403: "Two-factor authentication is required for this role "
+                    "and not set up yet.",
+                    429: "Too many failed sign-ins for this account (`locked_out`) "
+                    "or from this address (`throttled`).",
+                },
             ),
         },
         examples=[
@@ -303,6 +386,15 @@ class TokenView(APIView):
                     "name": "hanoi-city-portal",
                 },
             ),
+            request_example(
+                "With the second factor",
+                {
+                    "email": "secretariat@wego.example",
+                    "password": "correct horse battery staple",
+                    "code": "492039",
+                    "name": "secretariat-laptop",
+                },
+            ),
             ok_example("Token", {"token": "3f9c2a7e5b1d4c8f9a0e6b2d7c1f4a8e5b3d9c0f"}),
         ],
         auth=[],
@@ -311,18 +403,55 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = authenticate(
-            request._request, email=data["email"], password=data["password"]
+        django_request = request._request
+        email = data["email"]
+        locked = _signin_refused(
+            "locked_out",
+            locked_out_message(),
+            429,
+            retry_after=signin_retry_after(),
         )
+        if signin_is_locked(django_request, email):
+            raise locked
+        user = authenticate(django_request, email=email, password=data["password"])
+        if getattr(django_request, "axes_locked_out", False):
+            # This failure was the one that locked the account.
+            raise locked
         if user is None or not user.is_active:
             TokenThrottle().record_failure(request, self)
-            return Response(
-                {
-                    "code": "invalid_credentials",
-                    "detail": _("E-mail or password is wrong."),
-                },
-                status=status.HTTP_401_UNAUTHORIZED,
+            raise _signin_refused(
+                "invalid_credentials", _("E-mail or password is wrong."), 401
             )
+        if second_factor_enabled(user):
+            code = data.get("code", "")
+            if not code:
+                raise _signin_refused(
+                    "mfa_required",
+                    _(
+                        "This account uses two-factor authentication: send the "
+                        "code from your authenticator app as 'code'."
+                    ),
+                    401,
+                )
+            if not second_factor_verify(user, code):
+                TokenThrottle().record_failure(request, self)
+                signin_record_failure(django_request, email)
+                if signin_is_locked(django_request, email):
+                    raise locked
+                raise _signin_refused(
+                    "mfa_invalid", _("The two-factor code is wrong or was used."), 401
+                )
+        elif second_factor_setup_required(user):
+            raise _signin_refused(
+                "mfa_setup_required",
+                _(
+                    "Your role requires two-factor authentication: set up an "
+                    "authenticator app on the site (Profile, Two-factor "
+                    "authentication), then sign in again."
+                ),
+                403,
+            )
+        signin_record_success(django_request, user)
         return Response({"token": api_token_create(user=user, name=data["name"])})
 
 
@@ -381,10 +510,9 @@ class PagesAPIViewSet(WagtailPagesAPIViewSet):
         response = super().handle_exception(exc)
         data = response.data
         if response.status_code >= 400 and isinstance(data, dict) and "message" in data:
-            response.data = {
-                "code": _DRF_CODES.get(response.status_code, "error"),
-                "detail": str(data["message"]),
-            }
+            response.data = error_body(
+                _DRF_CODES.get(response.status_code, "error"), str(data["message"])
+            )
         return response
 
 

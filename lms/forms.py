@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -137,3 +138,29 @@ class ProfileForm(OrganisationChoiceMixin):
                 for skill in Skill
             },
         )
+
+
+class SecondFactorForm(AuthenticateForm):
+    """allauth's code step, under the same lock-out as the password (lms.signin).
+
+    A locked account is refused even the right code; a wrong code counts as a
+    failed sign-in of the account.
+    """
+
+    def clean_code(self) -> str:
+        from allauth.core import context
+
+        from .signin import (
+            locked_out_message,
+            signin_is_locked,
+            signin_record_failure,
+        )
+
+        request = context.request
+        if signin_is_locked(request, self.user.email):
+            raise forms.ValidationError(locked_out_message(), code="locked_out")
+        try:
+            return super().clean_code()
+        except forms.ValidationError:
+            signin_record_failure(request, self.user.email)
+            raise

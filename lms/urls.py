@@ -20,6 +20,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/", include("lms.api_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # Both admin log-ins go through the site's sign-in (second factor, lock-out).
+    path("admin/login/", views.admin_login, name="admin_login_redirect"),
+    path(
+        "django-admin/login/",
+        views.admin_login,
+        {"default_next": "/django-admin/"},
+        name="django_admin_login_redirect",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
@@ -37,6 +45,8 @@ urlpatterns += i18n_patterns(
     # English stays unprefixed, so every existing address still works.
     path("", include("courses.urls")),
     path("", include("certificates.i18n_urls")),
+    # Wagtail's own password-only log-in (for private pages) goes the same way.
+    path("_util/login/", views.admin_login, {"default_next": "/"}),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

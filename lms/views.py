@@ -1,12 +1,14 @@
 """Thin views of the lms app: health, profile, public media."""
 
 import posixpath
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -63,6 +65,23 @@ def set_language(request):
         redirect_in_language(response, language)
         if request.user.is_authenticated and user_language(request.user) != language:
             user_set_language(user=request.user, language=language)
+    return response
+
+
+def admin_login(request, default_next: str = "/admin/"):
+    """The Wagtail and Django admin log-ins send people to the site's sign-in.
+
+    Their own forms check the password alone; the site's form asks for the
+    second factor and applies the one lock-out policy (``lms.signin``).
+    """
+    next_url = request.GET.get("next") or request.POST.get("next") or default_next
+    if not url_has_allowed_host_and_scheme(
+        next_url,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ):
+        next_url = default_next
+    response = redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
     return response
 
 

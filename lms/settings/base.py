@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # REQUIRE_TWO_FACTOR: staff, trainers and editors set up two-factor first.
+    "lms.middleware.SecondFactorSetupMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last of the stack proper, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -284,9 +286,16 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 # because a whole city hall or training room can share one NAT address (one
 # attacker must not lock out every colleague, and a room signs in at once).
 # django-axes locks the targeted account too.
-ACCOUNT_RATE_LIMITS = {"login": "300/m/ip", "login_failed": "60/m/ip,5/300s/key"}
+# django-axes locks the targeted account (lms.signin: one policy for the site's
+# form, both admin log-ins and the token API); allauth only limits addresses.
+ACCOUNT_RATE_LIMITS = {"login": "300/m/ip", "login_failed": "60/m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WeGO Learning"
+# The code step counts against the same lock-out as the password.
+MFA_FORMS = {"authenticate": "lms.forms.SecondFactorForm"}
+# Staff, trainers and editors must set up an authenticator app before they can
+# use the site or get an API token (docs/security.md). On in production.
+REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=False)
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
@@ -299,6 +308,8 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "lms.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lms/locked_out.html"
+# JSON {code, detail} under /api/, the page above elsewhere; both 429.
+AXES_LOCKOUT_CALLABLE = "lms.signin.lockout_response"
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -17,6 +17,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Staff, trainers and editors must use two-factor sign-in (docs/security.md);
+# REQUIRE_TWO_FACTOR=false turns it off, e.g. for a demo installation.
+REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
