@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2 --dist loadfile -m "not e2e"
 E2E_ARGS ?= -p no:xdist -m e2e
 
-.PHONY: run test lint format migrate seed install install-dev worker beat serve clean messages
+.PHONY: run test lint format migrate seed install install-dev worker beat serve prod backup clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ run: seed
 
 serve: install
 	exec env BIN=$(BIN) bin/serve $(HOST) $(PORT)
+
+# The production topology (nginx, gunicorn, Daphne, Celery worker and beat under
+# supervisord) on PostgreSQL and Redis: http://127.0.0.1:8080 unless PORT is given.
+prod: install
+	exec env BIN=$(BIN) PORT=$(if $(filter command line environment,$(origin PORT)),$(PORT),8080) bin/prod
 
 worker: install
 	$(BIN)/celery -A lms worker --loglevel INFO --concurrency 2

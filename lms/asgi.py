@@ -43,3 +43,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from lms.process import freeze_loaded_heap  # noqa: E402
+
+freeze_loaded_heap()  # a stop within the supervisor's 10 s (lms.process)

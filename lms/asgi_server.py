@@ -12,8 +12,7 @@ browser sees 1006, as after a crash). Here the first SIGTERM or SIGINT
 3. waits for the HTTP requests already inside Django to be answered,
    for at most ``DRAIN_SECONDS`` (``ASGI_DRAIN_SECONDS``, default 6);
 4. stops the reactor (Daphne then cancels whatever is left) and exits
-   without a last full garbage collection of the whole heap, which alone
-   took ~2.5 s on the two-core machine.
+   (quickly: ``lms.asgi`` freezes the loaded heap, see ``lms.process``).
 
 A second signal stops at once. Process supervisors give 10 s between SIGTERM
 and SIGKILL (``deploy/supervisord.conf``, ``deploy/systemd``), so every step
@@ -133,12 +132,6 @@ class GracefulCommandLineInterface(CommandLineInterface):
 
 def main(argv: list[str] | None = None) -> None:
     GracefulCommandLineInterface().run(sys.argv[1:] if argv is None else argv)
-    # The reactor has stopped and every application was answered or cancelled:
-    # skip the interpreter's final collection of the whole heap.
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 
 
 if __name__ == "__main__":

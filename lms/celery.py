@@ -3,9 +3,19 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
 
 app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@beat_init.connect
+def _freeze_loaded_heap(**kwargs) -> None:
+    """Before the pool forks and before beat ticks: a stop within 10 s (lms.process)."""
+    from lms.process import freeze_loaded_heap
+
+    freeze_loaded_heap()

@@ -9,3 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
 os.environ.setdefault("CONN_MAX_AGE", "60")
 
 application = get_wsgi_application()
+
+from lms.process import freeze_loaded_heap  # noqa: E402
+
+freeze_loaded_heap()  # a stop within gunicorn's graceful timeout (lms.process)

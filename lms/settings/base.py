@@ -26,6 +26,8 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies whose X-Real-IP is the client's address (lms.proxy).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = BASE_URL
 
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the client's address, not the proxy's.
+    "lms.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous full-page cache (cms): must see the final response headers.
@@ -329,7 +333,7 @@ USE_TZ = True
 
 # --- Static and media --------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -476,7 +480,9 @@ CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ["/admin/", "/api/docs/", "/django-admi
 
 # --- Platform -------------------------------------------------------------------
 CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="")
-DEV_SIGNING_KEY_PATH = VAR_DIR / "dev-signing-key.pem"
+DEV_SIGNING_KEY_PATH = Path(
+    env.str("DEV_SIGNING_KEY_PATH", default=str(VAR_DIR / "dev-signing-key.pem"))
+)
 
 LOGGING = {
     "version": 1,

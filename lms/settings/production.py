@@ -14,8 +14,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Off only for the production topology on plain http://127.0.0.1 (make prod).
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # Staff, trainers and editors must use two-factor sign-in (docs/security.md);
 # REQUIRE_TWO_FACTOR=false turns it off, e.g. for a demo installation.
