@@ -974,8 +974,11 @@ class SupportSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        local = timezone.localtime(self.starts_at, self.zoneinfo)
-        return f"{self.programme.title}: {local:%Y-%m-%d %H:%M} ({self.timezone})"
+        from lms.timefmt import format_instant
+
+        return (
+            f"{self.programme.title}: {format_instant(self.starts_at, self.zoneinfo)}"
+        )
 
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:

@@ -104,10 +104,14 @@ def support_slot_withdraw(*, slot: SupportSlot, actor) -> None:
         title = slot.programme.title
         slot.delete()
         if booked:
+            from django.conf import settings
+
+            from lms.timefmt import format_instant
+
             from ..tasks import support_slot_removed_notify
 
-            when = timezone.localtime(starts, zone).strftime("%Y-%m-%d %H:%M")
-            label = f"{when} ({zone.key})"
+            # In the language the e-mail is written in, not the trainer's.
+            label = format_instant(starts, zone, language=settings.LANGUAGE_CODE)
             transaction.on_commit(
                 lambda: support_slot_removed_notify.delay(booked, title, label),
                 robust=True,
