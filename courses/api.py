@@ -1367,6 +1367,21 @@ class SupportSlotListView(CoursesAPIView):
             401: UNAUTHENTICATED,
             403: NOT_TRAINER_SLOTS,
             404: NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="the programme already has this slot (same start and "
+                "end): change its places instead",
+                examples=[
+                    _error_example(
+                        409,
+                        "duplicate_slot",
+                        "This programme already has a slot at 21 December 2026, "
+                        "10:00–11:00 (Asia/Seoul). To offer more places at that "
+                        "time, change its places instead of publishing it again.",
+                        "duplicate",
+                    )
+                ],
+            ),
         },
         examples=[
             request_example(

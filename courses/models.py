@@ -970,7 +970,13 @@ class SupportSlot(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="support_slot_ends_after_start",
-            )
+            ),
+            # The same slot published twice is one slot (more places go in
+            # ``capacity``); the service answers 409 before this is reached.
+            models.UniqueConstraint(
+                fields=["programme", "starts_at", "ends_at"],
+                name="one_support_slot_per_programme_and_time",
+            ),
         ]
 
     def __str__(self) -> str:
