@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (e-mails, QR codes, credentials, the API) name the server being
+# started, unless BASE_URL says otherwise (lms/links.py).
+SERVED_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+export WEGO_SERVED_URL ?= http://$(SERVED_HOST):$(PORT)
 # Two pytest workers (the machines have 2 cores); files stay together on a worker.
 # Browser tests run afterwards in their own process: Playwright's event loop must
 # not share a process with the database tests.

@@ -38,6 +38,7 @@ from lms.api import (
     request_example,
 )
 from lms.errors import Conflict, DomainError, PermissionDenied
+from lms.links import page_url
 
 from . import selectors, services
 from .models import Enrolment, OfferState, ProgrammePage
@@ -76,7 +77,7 @@ class ProgrammeSerializer(serializers.Serializer):
         return selectors.seats_left(obj)
 
     def get_url(self, obj) -> str:
-        return obj.get_full_url(self.context.get("request")) or ""
+        return page_url(obj, self.context.get("request"))
 
 
 class ProgrammeDetailSerializer(ProgrammeSerializer):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from lms.links import page_url
 from lms.timefmt import format_instant
 
 
@@ -40,7 +41,7 @@ def _event(session, programme) -> Event:
     if session.speakers:
         description.append(session.speakers)
     event.add("description", "\n".join(str(d) for d in description))
-    url = programme.get_full_url()
+    url = page_url(programme)
     if url:
         event.add("url", url)
     return event

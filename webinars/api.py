@@ -1,6 +1,5 @@
 """REST API for webinars and their Q&A: thin views over the same services as the socket."""
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from lms.api import error_responses, ok_example, request_example
 from lms.errors import DomainError, NotFound
+from lms.links import page_url
 
 from . import services
 from .models import Question, WebinarPage
@@ -106,7 +106,7 @@ class WebinarSerializer(serializers.ModelSerializer):
         return office.slug if office else None
 
     def get_url(self, obj) -> str:
-        return settings.BASE_URL.rstrip("/") + obj.url
+        return page_url(obj)
 
 
 class AuthorSerializer(serializers.Serializer):

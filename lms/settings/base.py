@@ -26,7 +26,14 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
+# Where the platform is reached, for absolute links (e-mails, QR codes,
+# credentials, the API). Unset: the server that serves (``make run PORT=…``
+# passes WEGO_SERVED_URL), else 127.0.0.1:8000; see lms/links.py.
+BASE_URL = (
+    env.str("BASE_URL", default="")
+    or env.str("WEGO_SERVED_URL", default="")
+    or "http://127.0.0.1:8000"
+).rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
