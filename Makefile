@@ -15,15 +15,17 @@ export WEGO_SERVED_URL ?= http://$(SERVED_HOST):$(PORT)
 PYTEST_ARGS ?= -n 2 --dist loadfile -m "not e2e"
 E2E_ARGS ?= -p no:xdist -m e2e
 
-.PHONY: run test lint format migrate seed install install-dev worker beat serve clean messages
+.PHONY: run test lint format migrate seed static install install-dev worker beat serve clean messages
 
 $(BIN)/activate:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "Python: creating $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/activate requirements/base.txt
-	$(BIN)/pip install --quiet -r requirements/base.txt
-	touch $@
+	@echo "Python packages: installing into $(VENV)"
+	@$(BIN)/pip install --quiet -r requirements/base.txt
+	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 	$(BIN)/pip install --quiet -r requirements/dev.txt
@@ -33,15 +35,26 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	mkdir -p var
-	$(PY) manage.py migrate --noinput
+	@mkdir -p var
+	@echo "Database: migrating"
+	@$(PY) manage.py migrate --noinput --verbosity 0
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	@$(PY) manage.py seed_demo
 
-run: seed
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	BIN=$(BIN) bin/serve $(HOST) $(PORT)
+# collectstatic (hashing and compressing every file: most of a first start) runs
+# only when there is no copy yet or a source changed since the last one.
+STATIC_STAMP := var/static/.collected
+static: install
+	@if [ -f $(STATIC_STAMP) ] && [ -z "$$(find static requirements/base.txt lms/settings -newer $(STATIC_STAMP) -type f -print -quit)" ]; then \
+		echo "Static files: up to date"; \
+	else \
+		echo "Static files: collecting (first start, or they changed)"; \
+		STATIC_COMPRESS=false $(PY) manage.py collectstatic --noinput --verbosity 0 --clear && touch $(STATIC_STAMP); \
+	fi
+
+run: seed static
+	@BIN=$(BIN) bin/serve $(HOST) $(PORT)
 
 serve: install
 	BIN=$(BIN) bin/serve $(HOST) $(PORT)
