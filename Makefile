@@ -5,21 +5,27 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (e-mails, QR codes, credentials, the API) name the server being
+# started, unless BASE_URL says otherwise (lms/links.py).
+SERVED_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+export WEGO_SERVED_URL ?= http://$(SERVED_HOST):$(PORT)
 # Two pytest workers (the machines have 2 cores); files stay together on a worker.
 # Browser tests run afterwards in their own process: Playwright's event loop must
 # not share a process with the database tests.
 PYTEST_ARGS ?= -n 2 --dist loadfile -m "not e2e"
 E2E_ARGS ?= -p no:xdist -m e2e
 
-.PHONY: run test lint format migrate seed install install-dev worker beat serve prod backup clean messages
+.PHONY: run test lint format migrate seed static install install-dev worker beat serve prod backup clean messages
 
 $(BIN)/activate:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "Python: creating $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/activate requirements/base.txt
-	$(BIN)/pip install --quiet -r requirements/base.txt
-	touch $@
+	@echo "Python packages: installing into $(VENV)"
+	@$(BIN)/pip install --quiet -r requirements/base.txt
+	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 	$(BIN)/pip install --quiet -r requirements/dev.txt
@@ -29,23 +35,35 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	mkdir -p var
-	$(PY) manage.py migrate --noinput
+	@mkdir -p var
+	@echo "Database: migrating"
+	@$(PY) manage.py migrate --noinput --verbosity 0
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	@$(PY) manage.py seed_demo
 
-run: seed
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	exec env BIN=$(BIN) bin/serve $(HOST) $(PORT)
+# collectstatic (hashing and compressing every file: most of a first start) runs
+# only when there is no copy yet or a source changed since the last one.
+STATIC_STAMP := var/static/.collected
+static: install
+	@if [ -f $(STATIC_STAMP) ] && [ -z "$$(find static requirements/base.txt lms/settings -newer $(STATIC_STAMP) -type f -print -quit)" ]; then \
+		echo "Static files: up to date"; \
+	else \
+		echo "Static files: collecting (first start, or they changed)"; \
+		STATIC_COMPRESS=false $(PY) manage.py collectstatic --noinput --verbosity 0 --clear && touch $(STATIC_STAMP); \
+	fi
+
+run: seed static
+	@exec env BIN=$(BIN) bin/serve $(HOST) $(PORT)
 
 serve: install
 	exec env BIN=$(BIN) bin/serve $(HOST) $(PORT)
 
 # The production topology (nginx, gunicorn, Daphne, Celery worker and beat under
 # supervisord) on PostgreSQL and Redis: http://127.0.0.1:8080 unless PORT is given.
+PROD_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
 prod: install
-	exec env BIN=$(BIN) PORT=$(if $(filter command line environment,$(origin PORT)),$(PORT),8080) bin/prod
+	exec env BIN=$(BIN) PORT=$(PROD_PORT) WEGO_SERVED_URL=$(if $(BASE_URL),$(BASE_URL),http://127.0.0.1:$(PROD_PORT)) bin/prod
 
 worker: install
 	$(BIN)/celery -A lms worker --loglevel INFO --concurrency 2

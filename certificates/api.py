@@ -5,7 +5,6 @@ add an attendance list and single issuance, since their rule (minimum
 presence) is decided here rather than by a trainer's confirmation.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from lms.api import error_responses, ok_example, request_example
 from lms.errors import PermissionDenied
+from lms.links import base_url
 
 from . import selectors, services
 from .models import Certificate
@@ -76,7 +76,7 @@ class MyCertificateSerializer(PublicCertificateSerializer):
         ]
 
     def _absolute(self, path: str) -> str:
-        return settings.BASE_URL.rstrip("/") + path
+        return base_url() + path
 
     def get_verify_url(self, obj) -> str:
         return self._absolute(obj.get_absolute_url())

@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from django.conf import settings
 
+from lms.links import base_url
+
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 STANDARDS_DIR = Path(__file__).resolve().parent / "standards"
@@ -135,7 +137,7 @@ def public_key_from_multibase(value: str) -> Ed25519PublicKey:
 
 
 def _base() -> str:
-    return settings.BASE_URL.rstrip("/")
+    return base_url()
 
 
 def issuer_id() -> str:

@@ -56,8 +56,8 @@ def _secretariat_may_edit_templates() -> None:
 
 def seed(command, options) -> None:
     _secretariat_may_edit_templates()
-    template, _ = CertificateTemplate.objects.get_or_create(
-        title="Certificate of Completion",
+    template, _ = _template_named(
+        "Certificate of Completion",
         defaults={
             "is_default": True,
             "language": "en",
@@ -103,9 +103,18 @@ def seed(command, options) -> None:
         )
 
 
+def _template_named(title: str, *, defaults: dict) -> tuple[CertificateTemplate, bool]:
+    """The oldest template of that title, or a new one: editors may have made
+    another with the same title, and seeding must not fail on it."""
+    found = CertificateTemplate.objects.filter(title=title).order_by("pk").first()
+    if found is not None:
+        return found, False
+    return CertificateTemplate.objects.create(title=title, **defaults), True
+
+
 def _attendance_template() -> CertificateTemplate:
-    template, _ = CertificateTemplate.objects.get_or_create(
-        title="Certificate of Attendance",
+    template, _ = _template_named(
+        "Certificate of Attendance",
         defaults={
             "is_default": False,
             "language": "en",

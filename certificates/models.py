@@ -352,10 +352,12 @@ class Certificate(models.Model):
 
     @property
     def dates_display(self) -> str:
-        if self.starts_on and self.ends_on and self.starts_on != self.ends_on:
-            return f"{self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y}"
-        day = self.starts_on or self.ends_on
-        return f"{day:%d %b %Y}" if day else ""
+        """The dates in English, as the certificate and its credential print them."""
+        from lms.timefmt import format_date
+
+        if self.starts_on and self.ends_on:
+            return format_date(self.starts_on, end=self.ends_on, language="en")
+        return format_date(self.starts_on or self.ends_on, language="en")
 
     @property
     def hours_display(self) -> str:

@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from lms.links import base_url
+
 from .credentials import verify_url
 
 logger = logging.getLogger(__name__)
@@ -215,7 +217,7 @@ def render_transcript_pdf(*, user, record: dict) -> bytes:
             "holder": user,
             "record": record,
             "generated_at": timezone.now(),
-            "base_url": settings.BASE_URL.rstrip("/"),
+            "base_url": base_url(),
         },
     )
     return _html_to_pdf(html)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrolment, ProgrammePage
 from lms.emails import render_plain_text
 from lms.errors import Conflict, DomainError, PermissionDenied
+from lms.links import base_url
 
 from .codes import generate_code
 from .credentials import STATUS_LIST_SIZE
@@ -591,7 +592,7 @@ def _holder_language(certificate) -> str:
 
 
 def _holder_links(certificate) -> dict:
-    base = settings.BASE_URL.rstrip("/")
+    base = base_url()
     return {
         "verify_url": f"{base}{certificate.get_absolute_url()}",
         "pdf_url": f"{base}{certificate.pdf_url}",

@@ -6,7 +6,6 @@ per-address limit; changes go through ``services``.
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.errors import DomainError
+from lms.links import base_url
 
 from . import credentials, selectors, services
 from .codes import normalise_code
@@ -174,7 +174,7 @@ def my_certificates(request):
         "certificates/my_certificates.html",
         {
             "certificates": selectors.certificates_of(user=request.user),
-            "base_url": settings.BASE_URL.rstrip("/"),
+            "base_url": base_url(),
         },
     )
 

@@ -8,6 +8,7 @@ with Pillow at seed time, so the demo needs no binary files in the repository.
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
@@ -22,6 +23,7 @@ from wagtail.models import (
     WorkflowPage,
 )
 
+from lms.links import served_origin
 from lms.models import User
 from lms.services import office_editors_group_name
 
@@ -286,6 +288,12 @@ def ensure_home() -> HomePage:
     )
     site.root_page = home
     site.site_name = "WeGO Learning"
+    # The Site record says where the platform is served (``BASE_URL``, or the
+    # port ``make run`` serves on), so Wagtail's own absolute links agree.
+    hostname, port = served_origin(settings.BASE_URL)
+    taken = Site.objects.filter(hostname=hostname, port=port).exclude(pk=site.pk)
+    if not taken.exists():
+        site.hostname, site.port = hostname, port
     site.save()
     return home
 

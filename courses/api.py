@@ -40,6 +40,7 @@ from lms.api import (
     request_example,
 )
 from lms.errors import Conflict, DomainError, PermissionDenied
+from lms.links import page_url
 
 from . import selectors, services
 from .models import Enrolment, OfferState, ProgrammePage
@@ -80,7 +81,7 @@ class ProgrammeSerializer(serializers.Serializer):
     def get_url(self, obj) -> str:
         # The page's one address, whatever the client's Accept-Language.
         with translation.override(settings.LANGUAGE_CODE):
-            return obj.get_full_url(self.context.get("request")) or ""
+            return page_url(obj, self.context.get("request"))
 
 
 class ProgrammeDetailSerializer(ProgrammeSerializer):
@@ -1371,6 +1372,21 @@ class SupportSlotListView(CoursesAPIView):
             401: UNAUTHENTICATED,
             403: NOT_TRAINER_SLOTS,
             404: NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="the programme already has this slot (same start and "
+                "end): change its places instead",
+                examples=[
+                    _error_example(
+                        409,
+                        "duplicate_slot",
+                        "This programme already has a slot at 21 December 2026, "
+                        "10:00–11:00 (Asia/Seoul). To offer more places at that "
+                        "time, change its places instead of publishing it again.",
+                        "duplicate",
+                    )
+                ],
+            ),
         },
         examples=[
             request_example(

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from lms.links import page_url
+from lms.timefmt import format_instant
+
 
 def _calendar(name: str) -> Calendar:
     cal = Calendar()
@@ -29,11 +32,16 @@ def _event(session, programme) -> Event:
     event.add("summary", f"{programme.title}: {session.title}")
     if session.location:
         event.add("location", session.location)
-    description = [session.get_kind_display()]
+    # The time as text too, labelled: some calendar apps show the description
+    # of an event received by mail before (or instead of) importing it.
+    description = [
+        format_instant(session.starts_at, zone, end=session.ends_at),
+        session.get_kind_display(),
+    ]
     if session.speakers:
         description.append(session.speakers)
     event.add("description", "\n".join(str(d) for d in description))
-    url = programme.get_full_url()
+    url = page_url(programme)
     if url:
         event.add("url", url)
     return event
@@ -69,7 +77,7 @@ def support_booking_ics(booking) -> bytes:
     event.add("dtstart", timezone.localtime(slot.starts_at, zone))
     event.add("dtend", timezone.localtime(slot.ends_at, zone))
     event.add("summary", f"{programme.title}: technical support")
-    description = [f"{slot.timezone}"]
+    description = [format_instant(slot.starts_at, zone, end=slot.ends_at)]
     if slot.note:
         description.append(slot.note)
     if slot.video_link:

@@ -617,17 +617,20 @@ def _support_slots(programme: ProgrammePage, host: User | None) -> None:
         starts_at__in=wanted
     ).delete()
     for number, start in enumerate(wanted, start=1):
-        SupportSlot.objects.get_or_create(
+        # Whatever a trainer published at that time counts (filter, never
+        # get: any number of rows may be there, e.g. from before the unique
+        # constraint, or one ending at another time).
+        if SupportSlot.objects.filter(programme=programme, starts_at=start).exists():
+            continue
+        SupportSlot.objects.create(
             programme=programme,
             starts_at=start,
-            defaults={
-                "ends_at": start + timedelta(hours=1),
-                "timezone": "Asia/Seoul",
-                "capacity": 1,
-                "host": host,
-                "video_link": f"https://meet.wego.example/egovframe-support-{number}",
-                "note": "Questions on applying the eGovFrame in your city's project",
-            },
+            ends_at=start + timedelta(hours=1),
+            timezone="Asia/Seoul",
+            capacity=1,
+            host=host,
+            video_link=f"https://meet.wego.example/egovframe-support-{number}",
+            note="Questions on applying the eGovFrame in your city's project",
         )
 
 

@@ -971,12 +971,21 @@ class SupportSlot(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="support_slot_ends_after_start",
-            )
+            ),
+            # The same slot published twice is one slot (more places go in
+            # ``capacity``); the service answers 409 before this is reached.
+            models.UniqueConstraint(
+                fields=["programme", "starts_at", "ends_at"],
+                name="one_support_slot_per_programme_and_time",
+            ),
         ]
 
     def __str__(self) -> str:
-        local = timezone.localtime(self.starts_at, self.zoneinfo)
-        return f"{self.programme.title}: {local:%Y-%m-%d %H:%M} ({self.timezone})"
+        from lms.timefmt import format_instant
+
+        return (
+            f"{self.programme.title}: {format_instant(self.starts_at, self.zoneinfo)}"
+        )
 
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:

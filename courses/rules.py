@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail import blocks
 
 from lms.models import MembershipTier, OrganisationKind, Skill, SkillLevel
+from lms.timefmt import format_date, format_instant
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def _membership(value, user, target) -> Verdict:
     ):
         why = _("the membership of %(org)s expired on %(date)s") % {
             "org": org.name,
-            "date": date_format(org.membership_expires_on),
+            "date": format_date(org.membership_expires_on),
         }
     return Verdict(
         "membership_tiers",
@@ -309,8 +309,7 @@ def _window(value, user, target) -> Verdict | None:
     zone = getattr(target, "zoneinfo", None) or timezone.get_current_timezone()
 
     def fmt(moment):
-        local = timezone.localtime(moment, zone)
-        return f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+        return format_instant(moment, zone)
 
     if opens and now < opens:
         return Verdict(

@@ -392,7 +392,7 @@ def withdrawal_refusal(*, enrolment: Enrolment) -> str:
     The same rules as ``enrolment_withdraw``, read before anyone presses the
     button, so the confirmation page can say so instead of offering it.
     """
-    from django.utils.formats import date_format
+    from lms.timefmt import format_date
 
     if enrolment.status in Enrolment.INACTIVE:
         return _("This application is already closed.")
@@ -401,7 +401,7 @@ def withdrawal_refusal(*, enrolment: Enrolment) -> str:
         return _(
             "%(title)s ended on %(date)s: your enrolment is part of its "
             "record and can no longer be withdrawn."
-        ) % {"title": programme.title, "date": date_format(programme.ends_on)}
+        ) % {"title": programme.title, "date": format_date(programme.ends_on)}
     return ""
 
 

@@ -497,7 +497,8 @@ def support_manage(request, pk: int):
             messages.success(request, _("The slot is published."))
             return redirect(request.path)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            # On the form, beside what was typed, so it can be corrected.
+            form.add_error(None, exc.message)
     slots = (
         SupportSlot.objects.filter(programme=programme)
         .prefetch_related("bookings__enrolment__user")

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from lms.api import error_responses, ok_example, request_example
 from lms.errors import DomainError, NotFound
+from lms.links import page_url
 
 from . import services
 from .models import Question, WebinarPage
@@ -109,7 +110,7 @@ class WebinarSerializer(serializers.ModelSerializer):
     def get_url(self, obj) -> str:
         # The page's one address, whatever the client's Accept-Language.
         with translation.override(settings.LANGUAGE_CODE):
-            return settings.BASE_URL.rstrip("/") + obj.url
+            return page_url(obj)
 
 
 class AuthorSerializer(serializers.Serializer):

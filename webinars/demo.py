@@ -169,15 +169,20 @@ def seed(command, options) -> None:
         Registration.objects.get_or_create(
             webinar=live, user=author, defaults={"confirmation_sent_at": timezone.now()}
         )
-        question, created = Question.objects.get_or_create(
-            webinar=live,
-            text=text,
-            defaults={
-                "author": author,
-                "anonymous": anonymous,
-                "status": QuestionStatus.VISIBLE,
-            },
+        # Anyone may have asked the same words in the live room: the demo's
+        # own question is the oldest of them (``filter``, never ``get``).
+        question = (
+            Question.objects.filter(webinar=live, text=text).order_by("pk").first()
         )
+        created = question is None
+        if created:
+            question = Question.objects.create(
+                webinar=live,
+                text=text,
+                author=author,
+                anonymous=anonymous,
+                status=QuestionStatus.VISIBLE,
+            )
         if not created:
             continue
         for voter_email in voters:

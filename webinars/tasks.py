@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from lms.emails import render_plain_text
+from lms.links import absolute_url, page_url
 
 from .models import Registration
 from .selectors import registrations_due_reminder, webinars_to_report
@@ -21,8 +22,8 @@ def _send(registration: Registration, template: str, subject: str) -> None:
         context = {
             "webinar": webinar,
             "user": user,
-            "url": settings.BASE_URL.rstrip("/") + webinar.url,
-            "ics_url": settings.BASE_URL.rstrip("/") + webinar.ics_url,
+            "url": page_url(webinar),
+            "ics_url": absolute_url(webinar.ics_url),
         }
         body = render_plain_text(template, context)
         send_mail(

@@ -6,7 +6,6 @@ Every page works without JavaScript: forms post here and redirect back
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from lms.errors import DomainError
+from lms.links import page_url
 
 from . import services
 from .models import QUESTION_MAX_LENGTH, WebinarPage
@@ -98,7 +98,7 @@ def webinar_ics(request, pk):
     event.add("dtstart", page.starts_at.astimezone(datetime.UTC))
     event.add("dtend", page.ends_at.astimezone(datetime.UTC))
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
-    url = settings.BASE_URL.rstrip("/") + page.url
+    url = page_url(page)
     event.add("url", url)
     event.add("location", url + page.reverse_subpage("live"))
     event.add(

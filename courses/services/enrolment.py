@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from lms.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lms.models import User
 from lms.queries import unique_row
+from lms.timefmt import format_instant
 
 from ..models import (
     Enrolment,
@@ -1129,7 +1130,7 @@ def _promote(programme: ProgrammePage, *, actor=None) -> list[WaitlistOffer]:
                 EnrolmentStatus.OFFERED,
                 actor=actor,
                 reason=_("a seat freed up; offered until %(when)s UTC")
-                % {"when": offer.expires_at.strftime("%Y-%m-%d %H:%M")},
+                % {"when": format_instant(offer.expires_at, "UTC", label=False)},
             )
             offers.append(offer)
         free -= len(unit)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from lms.emails import render_plain_text, split_subject
+from lms.links import base_url, page_url
 
 from ..models import Enrolment, EnrolmentEvent, EnrolmentStatus
 
@@ -71,9 +72,9 @@ def _context(enrolment: Enrolment) -> dict:
         "programme_zone": programme.zoneinfo,
         "user_zone": _zone(user.timezone),
         "offer": offer,
-        "base_url": settings.BASE_URL.rstrip("/"),
-        "my_url": settings.BASE_URL.rstrip("/") + "/my/programmes/",
-        "programme_url": programme.get_full_url() or settings.BASE_URL,
+        "base_url": base_url(),
+        "my_url": base_url() + "/my/programmes/",
+        "programme_url": page_url(programme) or base_url(),
     }
 
 
@@ -173,7 +174,7 @@ def endorsement_request_send(*, enrolment_id: int) -> bool:
             if any(m.endorsement_requested_at for m in members):
                 return False
         focal = enrolment.organisation.focal_point_email
-        link = settings.BASE_URL.rstrip("/") + reverse(
+        link = base_url() + reverse(
             "courses:endorse", args=[endorsement_token(enrolment)]
         )
         with translation.override(_focal_point_language(focal)):
@@ -287,7 +288,7 @@ def support_slot_removed_send(*, emails: list[str], title: str, when: str) -> in
             context={
                 "title": title,
                 "when": when,
-                "my_url": settings.BASE_URL.rstrip("/") + "/my/programmes/",
+                "my_url": base_url() + "/my/programmes/",
             },
         )
     return len(emails)

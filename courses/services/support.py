@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,15 +75,40 @@ def support_slot_publish(
             _("%(zone)s is not a time zone name such as Asia/Seoul.") % {"zone": zone},
             code="invalid_slot",
         ) from exc
-    return SupportSlot.objects.create(
-        programme=programme,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        timezone=zone,
-        capacity=capacity,
-        video_link=video_link,
-        note=note,
-        host=actor,
+    same = SupportSlot.objects.filter(
+        programme=programme, starts_at=starts_at, ends_at=ends_at
+    )
+    if same.exists():
+        raise _duplicate_slot(starts_at, ends_at, zone)
+    try:
+        with transaction.atomic():
+            return SupportSlot.objects.create(
+                programme=programme,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                timezone=zone,
+                capacity=capacity,
+                video_link=video_link,
+                note=note,
+                host=actor,
+            )
+    except IntegrityError as exc:
+        # Two identical publishes at once: the unique constraint let one in.
+        if same.exists():
+            raise _duplicate_slot(starts_at, ends_at, zone) from exc
+        raise
+
+
+def _duplicate_slot(starts_at: datetime, ends_at: datetime, zone: str) -> Conflict:
+    from lms.timefmt import format_instant
+
+    return Conflict(
+        _(
+            "This programme already has a slot at %(when)s. To offer more "
+            "places at that time, change its places instead of publishing it again."
+        )
+        % {"when": format_instant(starts_at, zone, end=ends_at)},
+        code="duplicate_slot",
     )
 
 
@@ -104,10 +129,14 @@ def support_slot_withdraw(*, slot: SupportSlot, actor) -> None:
         title = slot.programme.title
         slot.delete()
         if booked:
+            from django.conf import settings
+
+            from lms.timefmt import format_instant
+
             from ..tasks import support_slot_removed_notify
 
-            when = timezone.localtime(starts, zone).strftime("%Y-%m-%d %H:%M")
-            label = f"{when} ({zone.key})"
+            # In the language the e-mail is written in, not the trainer's.
+            label = format_instant(starts, zone, language=settings.LANGUAGE_CODE)
             transaction.on_commit(
                 lambda: support_slot_removed_notify.delay(booked, title, label),
                 robust=True,

@@ -28,7 +28,14 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Reverse proxies whose X-Real-IP is the client's address (lms.proxy).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
+# Where the platform is reached, for absolute links (e-mails, QR codes,
+# credentials, the API). Unset: the server that serves (``make run PORT=…``
+# passes WEGO_SERVED_URL), else 127.0.0.1:8000; see lms/links.py.
+BASE_URL = (
+    env.str("BASE_URL", default="")
+    or env.str("WEGO_SERVED_URL", default="")
+    or "http://127.0.0.1:8000"
+).rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
@@ -338,12 +345,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 SERVE_PUBLIC_MEDIA = env.bool("SERVE_PUBLIC_MEDIA", default=True)
+# Pre-compressing every file (gzip and brotli) is most of collectstatic's time;
+# ``make run`` collects with STATIC_COMPRESS=false (served uncompressed, the
+# same hashed names), production keeps it on.
+STATIC_COMPRESS = env.bool("STATIC_COMPRESS", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COMPRESS
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
 WHITENOISE_MAX_AGE = 3600
@@ -495,6 +508,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "daphne": {"level": "WARNING"},
+        # "AXES: BEGIN version …" on every manage.py command.
+        "axes.apps": {"level": "WARNING"},
         "security": {"level": "INFO"},
     },
 }

@@ -66,3 +66,24 @@ def test_home_page_lists_the_offices(client, demo):
         assert office in html
     assert 'href="#main"' in html
     assert "<main" in html
+
+
+def test_seed_demo_says_one_line_and_logs_nothing_below_errors(demo):
+    """It printed about 600 log lines that buried "Demo content is ready"."""
+    import io
+    import logging
+
+    out = io.StringIO()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        call_command("seed_demo", stdout=out)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Demo content is ready")
+    assert "wego-demo" in lines[0]
+    assert stream.getvalue() == ""
+    # Logging is back on afterwards.
+    assert not logging.getLogger("wagtail").manager.disable

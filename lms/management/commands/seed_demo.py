@@ -5,6 +5,7 @@ own ``demo`` module, called in INSTALLED_APPS order (lms, cms, courses, …), so
 lower apps never import higher ones.
 """
 
+import logging
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -27,18 +28,34 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        for app_config in apps.get_app_configs():
-            module_name = f"{app_config.name}.demo"
-            if not app_config.name.startswith(
-                ("lms", "cms", "courses", "webinars", "certificates")
-            ):
-                continue
-            if find_spec(module_name) is None:
-                continue
-            module = import_module(module_name)
-            with transaction.atomic():
-                module.seed(self, options)
-            self.stdout.write(f"  {app_config.label}: done")
-        self.stdout.write(
-            self.style.SUCCESS("Demo content is ready. Password: wego-demo")
-        )
+        verbose = options["verbosity"] >= 2
+        # Seeding logs every page it creates, every task it runs and the demo's
+        # own revocation (about 600 lines that buried the one line a newcomer
+        # needs); they are shown with -v 2. Errors always are.
+        if not verbose:
+            logging.disable(logging.WARNING)
+        seeded = []
+        try:
+            for app_config in apps.get_app_configs():
+                module_name = f"{app_config.name}.demo"
+                if not app_config.name.startswith(
+                    ("lms", "cms", "courses", "webinars", "certificates")
+                ):
+                    continue
+                if find_spec(module_name) is None:
+                    continue
+                module = import_module(module_name)
+                with transaction.atomic():
+                    module.seed(self, options)
+                seeded.append(app_config.label)
+                if verbose:
+                    self.stdout.write(f"  {app_config.label}: done")
+        finally:
+            if not verbose:
+                logging.disable(logging.NOTSET)
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo content is ready ({', '.join(seeded)}). Password: wego-demo"
+                )
+            )
