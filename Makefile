@@ -47,6 +47,12 @@ serve: install
 prod: install
 	exec env BIN=$(BIN) PORT=$(if $(filter command line environment,$(origin PORT)),$(PORT),8080) bin/prod
 
+# One archive: database, media, certificate PDFs (+ the file signing key,
+# encrypted, with BACKUP_PASSPHRASE). BACKUP=path to choose where.
+BACKUP ?= var/backups/wego-$(shell date -u +%Y%m%dT%H%M%SZ).tar
+backup: install
+	$(PY) manage.py backup $(BACKUP)
+
 worker: install
 	$(BIN)/celery -A lms worker --loglevel INFO --concurrency 2
 
