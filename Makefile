@@ -65,6 +65,12 @@ PROD_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
 prod: install
 	exec env BIN=$(BIN) PORT=$(PROD_PORT) WEGO_SERVED_URL=$(if $(BASE_URL),$(BASE_URL),http://127.0.0.1:$(PROD_PORT)) bin/prod
 
+# One archive: database, media, certificate PDFs (+ the file signing key,
+# encrypted, with BACKUP_PASSPHRASE). BACKUP=path to choose where.
+BACKUP ?= var/backups/wego-$(shell date -u +%Y%m%dT%H%M%SZ).tar
+backup: install
+	$(PY) manage.py backup $(BACKUP)
+
 worker: install
 	$(BIN)/celery -A lms worker --loglevel INFO --concurrency 2
 
