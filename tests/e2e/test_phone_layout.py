@@ -168,3 +168,33 @@ def test_compact_header_works_without_javascript_and_has_big_targets(
     assert "/calendar/" in feed.input_value()
     assert feed.bounding_box()["width"] <= 390
     context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_programme_page_leads_with_the_decision_at_phone_width(
+    journey_server, new_context, language
+):
+    """Dates, format and place, who may apply, the "Can you enrol?" verdict and
+    the apply button are on the first 390 × 844 screen; the summary follows."""
+    context = new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    egov = _path(journey_server, "egovframe-technical-training")
+    prefix = "" if language == "en" else f"/{language}"
+    page.goto(prefix + egov)
+    # Not signed in: the sign-in button is the action, above the fold.
+    assert page.locator(".enrol-box a.button").bounding_box()["y"] < 844 - 44
+    login(page, "dev.hanoi@wego.example")
+    page.goto(prefix + egov)
+    shot(page, f"layout-programme-fold-{language}-390")
+
+    def bottom(selector: str) -> float:
+        box = page.locator(selector).first.bounding_box()
+        return box["y"] + box["height"]
+
+    assert bottom(".facts > div") < 844  # dates
+    assert bottom(".fact-who") < 844
+    assert bottom(".verdicts") < 844
+    assert bottom("a[href='#application-form']") <= 844
+    lead = page.locator(".programme > .lead").bounding_box()
+    assert lead["y"] > bottom(".enrol-box h3")  # the summary comes after
+    context.close()
