@@ -36,7 +36,7 @@ from wagtail.search import index
 from cms.blocks import BodyBlock
 from lms.i18n import LanguageKeepingPage
 
-from .rules import RuleBlocks
+from .rules import RuleBlocks, rules_who_may_apply
 
 
 def validate_timezone(value: str) -> None:
@@ -394,6 +394,7 @@ class ProgrammePage(LanguageKeepingPage, Page):
                     programme=self, viewer_timezone=viewer_timezone
                 ),
                 "viewer_timezone": viewer_timezone,
+                "who_may_apply": rules_who_may_apply(self.rules),
             }
             return {
                 "office_line": render_to_string(

@@ -570,3 +570,29 @@ def _pairs(rules) -> tuple:
 def rule_values(rules, block_type: str) -> list:
     """The values of every block of one type (e.g. to know if approval is needed)."""
     return [value for kind, value in _pairs(rules) if kind == block_type]
+
+
+def rules_who_may_apply(rules) -> list[str]:
+    """Who may apply, said for everybody (signed in or not) before any
+    verdict: the membership, organisation-kind and skill rules as short
+    sentences, in the editor's order. Window and seats are shown as facts of
+    their own; an empty list means anyone signed in may apply."""
+    sentences = []
+    for kind, value in _pairs(rules):
+        if kind == "membership_tiers":
+            labels = ", ".join(str(MembershipTier(t).label) for t in value["tiers"])
+            sentences.append(_("WeGO members: %(tiers)s") % {"tiers": labels})
+        elif kind == "organisation_kinds":
+            labels = ", ".join(
+                str(OrganisationKind(k).label).lower() for k in value["kinds"]
+            )
+            sentences.append(_("Officials of: %(kinds)s") % {"kinds": labels})
+        elif kind == "skill":
+            sentences.append(
+                _("%(skill)s at %(min)s level or above")
+                % {
+                    "skill": str(Skill(value["skill"]).label),
+                    "min": str(SkillLevel(value["min_level"]).label).lower(),
+                }
+            )
+    return sentences
