@@ -8,6 +8,9 @@ Needs a running server on PostgreSQL with ``seed_demo --crowd N``:
     python bench/enrolment_rush.py --url http://127.0.0.1:8794 --n 500 \
         --programme <eGovFrame Technical Training page id>
 
+or through ``make prod`` (nginx → gunicorn, one worker per core) on the same
+database: ``--url http://127.0.0.1:8080 --topology "make prod"``.
+
 The seat lock covers only the narrow ``courses_programmepage`` row for one
 aggregate and two inserts (see ``courses.services.enrolment``); with 500
 requests arriving at once, latency is mostly the wait for a free worker.
@@ -202,6 +205,9 @@ def warm_up(url: str, programme: int, tokens: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument(
+        "--topology", default="", help="what serves --url (written to the report)"
+    )
     parser.add_argument("--programme", type=int, required=True, help="page id")
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--no-mint-tokens", action="store_true")
@@ -238,6 +244,7 @@ def main() -> None:
     report = {
         "n": len(tokens),
         "url": url,
+        "topology": args.topology or "unnamed",
         "programme": args.programme,
         "tokens_minted_via_orm": minted,
         "warm_up_requests": min(args.warm_up, len(tokens)),

@@ -2,6 +2,15 @@
 
 Usage: ``.venv/bin/python bench/pages.py [--duration 10] [--connections 16]``
 
+or, against a server already running (``make prod`` through nginx)::
+
+    .venv/bin/python bench/pages.py --url http://127.0.0.1:8080 --label "make prod" \
+        [--session <sessionid cookie>] [--programme /path/] [--news /path/]
+
+With ``--url`` nothing is seeded or started: the server's own data is used,
+signed-in pages are measured only with ``--session``, and the bare 23 KB
+yardstick (a bench-only route) is left out.
+
 It seeds a fresh SQLite database under ``var/bench-pages/``, then for each
 topology starts the server, loads it with ``wrk`` (Debian package) and prints a
 table; the figures go to ``bench/results/pages.json``.
@@ -216,11 +225,21 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--topologies", default="daphne,gunicorn")
+    parser.add_argument("--url", help="a running server (e.g. make prod's nginx)")
+    parser.add_argument("--label", default="url", help="its topology, for the report")
+    parser.add_argument("--session", default="", help="a signed-in sessionid cookie")
+    parser.add_argument("--news", default="/news/", help="a news page path (--url)")
+    parser.add_argument("--programme", default="", help="a programme page path (--url)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
 
-    info = prepare()
+    if args.url:
+        info = {"NEWS": args.news, "PROGRAMME": args.programme, "SESSION": args.session}
+        servers = [(args.label, args.url.rstrip("/"), None)]
+    else:
+        info = prepare()
+        servers = None
     pages = {
         "home": "/",
         "news_index": "/news/",
@@ -232,13 +251,17 @@ def main() -> None:
         "connections": args.connections,
         "duration_s": args.duration,
         "cpus": os.cpu_count(),
+        "url": args.url or "servers started by the bench (SQLite)",
         "weights_bytes": {},
         "topologies": {},
     }
-    for topology in args.topologies.split(","):
-        port = free_port()
-        proc = start(topology, port)
-        base = f"http://127.0.0.1:{port}"
+    if servers is None:
+        servers = []
+        for topology in args.topologies.split(","):
+            port = free_port()
+            servers.append((topology, f"http://127.0.0.1:{port}", (topology, port)))
+    for topology, base, to_start in servers:
+        proc = start(*to_start) if to_start else None
         try:
             if not report["weights_bytes"]:
                 report["weights_bytes"] = {
@@ -247,18 +270,23 @@ def main() -> None:
             figures = {}
             targets = {"trivial_robots_txt": ("/robots.txt", "")}
             targets.update({name: (path, "") for name, path in pages.items()})
-            targets["bare_23k"] = ("/bench/bare-23k/", "")
-            for name, path in pages.items():
-                targets[f"{name}_signed_in"] = (path, f"sessionid={info['SESSION']}")
+            if proc is not None:
+                targets["bare_23k"] = ("/bench/bare-23k/", "")
+            if info.get("SESSION"):
+                for name, path in pages.items():
+                    cookie = f"sessionid={info['SESSION']}"
+                    targets[f"{name}_signed_in"] = (path, cookie)
             for name, (path, cookie) in targets.items():
                 fetch(base + path, cookie)  # warm the caches and renditions
                 figures[name] = wrk(
                     base + path, args.duration, args.connections, cookie
                 )
             report["topologies"][topology] = figures
-            report.setdefault("ratios", {})[topology] = ratios(figures, pages)
+            if "bare_23k" in figures and info.get("SESSION"):
+                report.setdefault("ratios", {})[topology] = ratios(figures, pages)
         finally:
-            stop(proc)
+            if proc is not None:
+                stop(proc)
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2))

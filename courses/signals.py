@@ -92,11 +92,21 @@ def user_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
             cache_versions.bump_visitor(user_id)
 
 
+def count_decision(sender, instance, created, **kwargs):
+    """Every stored status change of an enrolment, by its new status (/metrics)."""
+    if created:
+        from lms.observability import ENROLMENT_DECISIONS
+
+        status = instance.to_status or "none"
+        transaction.on_commit(lambda: ENROLMENT_DECISIONS.labels(status).inc())
+
+
 def connect() -> None:
     from lms.models import Organisation, UserSkill
 
     from .models import (
         Enrolment,
+        EnrolmentEvent,
         EnrolmentGroup,
         ParticipantPresentation,
         ProgrammePage,
@@ -146,6 +156,9 @@ def connect() -> None:
         signal.connect(
             programme_cache.forget_programmes, dispatch_uid=f"courses_programmes_{name}"
         )
+    post_save.connect(
+        count_decision, sender=EnrolmentEvent, dispatch_uid="courses_count_decision"
+    )
     m2m_changed.connect(
         user_groups_changed,
         sender=user_model.groups.through,

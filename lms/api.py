@@ -49,6 +49,9 @@ _DRF_CODES = {
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
+    request_id = serializers.CharField(  # added by lms.observability
+        required=False, help_text="The X-Request-ID of this response, for support."
+    )
 
 
 class ValidationErrorSerializer(ErrorSerializer):

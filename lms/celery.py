@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, task_failure, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
 
@@ -19,3 +19,10 @@ def _freeze_loaded_heap(**kwargs) -> None:
     from lms.process import freeze_loaded_heap
 
     freeze_loaded_heap()
+
+
+@task_failure.connect
+def _count_task_failure(sender=None, **kwargs) -> None:
+    from lms.observability import TASK_FAILURES
+
+    TASK_FAILURES.labels(getattr(sender, "name", "unknown")).inc()

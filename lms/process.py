@@ -16,3 +16,7 @@ import gc
 def freeze_loaded_heap() -> None:
     gc.collect()
     gc.freeze()
+    # A started server process is also when stale per-process metrics go.
+    from lms.observability import forget_dead_processes
+
+    forget_dead_processes()

@@ -15,9 +15,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .observability import metrics_view
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", include("lms.api_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     # Both admin log-ins go through the site's sign-in (second factor, lock-out).

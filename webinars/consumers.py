@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lms.db import socket_database_sync_to_async as database_sync_to_async
 from lms.errors import DomainError
+from lms.observability import QA_SOCKETS
 
 from . import services
 from .models import WebinarPage
@@ -114,6 +115,7 @@ class QAConsumer(AsyncWebsocketConsumer):
     room = None
     presence_id = None
     revoked_code = None
+    counted = False  # in the open-sockets gauge (lms.observability)
 
     async def refuse(self, code: int) -> None:
         """Refuse the socket so that a real client sees why.
@@ -159,6 +161,8 @@ class QAConsumer(AsyncWebsocketConsumer):
         await self.room.join(webinar.pk, self)
         await self.send_initial_state()
         await self.room.ready(webinar.pk, self)
+        QA_SOCKETS.labels(str(webinar.pk)).inc()
+        self.counted = True
         self.presence_id = await self.call(services.presence_join, user=self.user)
         if self.presence_id is not None:
             self.presence_id = self.presence_id.pk
@@ -296,6 +300,9 @@ class QAConsumer(AsyncWebsocketConsumer):
             await self.recheck()
 
     async def disconnect(self, code):
+        if self.counted:
+            QA_SOCKETS.labels(str(self.webinar.pk)).dec()
+            self.counted = False
         if self.room is not None:
             await self.room.leave(self.webinar.pk, self)
         if self.webinar is not None:

@@ -23,6 +23,8 @@ import os
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
+from lms.observability import CHANNEL_LAYER_FAILURES
+
 from .rooms import fanout_group
 from .selectors import event_message
 
@@ -113,6 +115,7 @@ async def _group_send(webinar_id: int, items: list[dict]) -> None:
             {"type": "qa.frames", "webinar": webinar_id, "items": items},
         )
     except Exception:  # A broken layer must not break the action that was stored.
+        CHANNEL_LAYER_FAILURES.labels("broadcast").inc()
         logger.exception("Q&A broadcast failed for webinar %s", webinar_id)
 
 
@@ -205,6 +208,7 @@ async def _user_send(user_id: int, message: dict) -> None:
     try:
         await layer.group_send(user_group(user_id), message)
     except Exception:  # A broken layer must not break a log-out; sockets re-check.
+        CHANNEL_LAYER_FAILURES.labels("revocation_push").inc()
         logger.exception("Q&A revocation push failed for user %s", user_id)
 
 

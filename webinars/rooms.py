@@ -32,6 +32,8 @@ import weakref
 from autobahn.websocket.protocol import PreparedMessage
 from channels.layers import get_channel_layer
 
+from lms.observability import CHANNEL_LAYER_FAILURES
+
 logger = logging.getLogger(__name__)
 
 MAX_BACKLOG_BYTES = 512 * 1024
@@ -160,7 +162,9 @@ class Hub:
             if joined is None or time.monotonic() - joined > REJOIN_SECONDS:
                 try:
                     await layer.group_add(fanout_group(webinar_id), self.channel)
-                except BaseException:
+                except BaseException as exc:
+                    if isinstance(exc, Exception):
+                        CHANNEL_LAYER_FAILURES.labels("group_add").inc()
                     self._forget(webinar_id, consumer)
                     self._stop_if_idle()
                     raise
@@ -192,6 +196,7 @@ class Hub:
                     fanout_group(webinar_id), channel
                 )
             except Exception:  # membership expires on its own; nothing is lost
+                CHANNEL_LAYER_FAILURES.labels("group_discard").inc()
                 logger.exception("Q&A fan-out: leaving room %s failed", webinar_id)
 
     def _stop_if_idle(self) -> None:
@@ -240,6 +245,7 @@ class Hub:
             except Exception:  # a layer hiccup (Redis restart): wait, read again
                 if self.channel != channel:
                     return
+                CHANNEL_LAYER_FAILURES.labels("receive").inc()
                 logger.exception("Q&A fan-out: receive failed")
                 await asyncio.sleep(1)
                 continue

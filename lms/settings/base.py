@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: everything after it sees the client's address, not the proxy's.
     "lms.proxy.TrustedProxyMiddleware",
+    # Request id (header, logs, JSON errors) and latency by view (lms.observability).
+    "lms.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous full-page cache (cms): must see the final response headers.
@@ -497,13 +499,27 @@ DEV_SIGNING_KEY_PATH = Path(
     env.str("DEV_SIGNING_KEY_PATH", default=str(VAR_DIR / "dev-signing-key.pem"))
 )
 
+# /metrics: these addresses (the client's, after TRUSTED_PROXIES) or the bearer token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# plain (default) or json: one JSON object per line, with the request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "lms.observability.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "lms.observability.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

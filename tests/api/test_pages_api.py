@@ -35,7 +35,7 @@ def test_pages_api_errors_use_the_api_error_shape(client, site):
     assert "colour" in bad.json()["detail"]
     unknown_type = client.get("/api/v2/pages/?type=cms.Nothing")
     assert unknown_type.status_code == 400
-    assert set(unknown_type.json()) == {"code", "detail"}
+    assert set(unknown_type.json()) == {"code", "detail", "request_id"}
     missing = client.get("/api/v2/pages/999999/")
     assert missing.status_code == 404
     assert missing.json()["code"] == "not_found"

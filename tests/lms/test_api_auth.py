@@ -39,7 +39,9 @@ def test_wrong_password_gets_the_error_shape(client, db):
         content_type="application/json",
     )
     assert response.status_code == 401
-    assert response.json() == {
+    body = response.json()
+    assert body.pop("request_id") == response["X-Request-ID"]
+    assert body == {
         "code": "invalid_credentials",
         "detail": "E-mail or password is wrong.",
     }

@@ -281,6 +281,13 @@ def test_make_prod_serves_survives_a_worker_kill_and_stops_in_time(
             "the job to be done",
         )
 
+        # /metrics through nginx adds up every process: gunicorn's requests,
+        # the worker's finished tasks are there, and the broker's queue.
+        status, _headers, body = _get(f"{base}/metrics")
+        assert status == 200
+        assert b'wego_http_requests_total{method="GET",status="200"' in body
+        assert b'wego_celery_queue_depth{queue="celery"}' in body
+
         # SIGKILL the worker: the site answers, supervisord starts it again.
         worker = _pid_of(run_dir, env, "app:worker")
         assert worker
