@@ -29,7 +29,7 @@ def _first_session(page, path: str) -> dict:
 
 def _printed(page, zone: str) -> tuple[str, str]:
     """(column heading, first cell) of the timetable column labelled ``zone``."""
-    table = page.locator("#timetable-heading ~ table").first
+    table = page.locator("section[aria-labelledby=timetable-heading] table").first
     headings = table.locator("thead th").all_inner_texts()
     column = next(i for i, text in enumerate(headings) if f"({zone})" in text)
     cell = table.locator("tbody tr").first.locator("td").nth(column).inner_text()
@@ -68,7 +68,7 @@ def test_a_signed_in_viewer_sees_their_own_time_beside_it(new_context):
     assert seoul_cell.startswith(
         f"{starts.astimezone(zoneinfo.ZoneInfo('Asia/Seoul')):%H:%M}–"
     )
-    table = page.locator("#timetable-heading ~ table").first
+    table = page.locator("section[aria-labelledby=timetable-heading] table").first
     headings = table.locator("thead th").all_inner_texts()
     mine = [h for h in headings if h.startswith("Your time (")]
     if mine:  # the persona's zone differs from Seoul's
