@@ -157,6 +157,20 @@ def _keep_the_test_transaction_open(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language, as every request does: a
+    ``/ko/`` request leaves Korean active in the thread (LocaleMiddleware does
+    not reset it), and page addresses and ``reverse()`` follow the active
+    language, so a test after it would otherwise build ``/ko/…`` addresses."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.cache import cache
@@ -218,6 +232,7 @@ _SAFE_BEFORE_SEEDING = {
     "_fail_for_invalid_template_variable",
     "_keep_the_test_transaction_open",
     "_live_server_helper",
+    "_default_language",
     "_media_and_cache",
     "_pw_trace_api_requests",
     "_session_faker",
