@@ -27,7 +27,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,6 +41,7 @@ from lms.api import (
 )
 from lms.errors import Conflict, DomainError, PermissionDenied
 from lms.links import page_url
+from lms.parsers import BoundedJSONField, JSONParser, json_depth_exceeds
 
 from . import selectors, services
 from .models import Enrolment, OfferState, ProgrammePage
@@ -111,8 +112,20 @@ class EligibilitySerializer(serializers.Serializer):
     reasons = ReasonSerializer(many=True)
 
 
+def _has_nul(value) -> bool:
+    """Whether a NUL character is anywhere in ``value``'s keys or strings
+    (PostgreSQL cannot store one in text or JSON)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class ApplySerializer(serializers.Serializer):
-    answers = serializers.JSONField(
+    answers = BoundedJSONField(
         required=False,
         default=dict,
         help_text="Answers, as text, to the questions the programme asks: "
@@ -135,12 +148,18 @@ class ApplySerializer(serializers.Serializer):
         if isinstance(value, str):
             try:
                 value = json.loads(value)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise serializers.ValidationError(
                     _("Answers must be a JSON object.")
                 ) from exc
+        if json_depth_exceeds(value):
+            raise serializers.ValidationError(_("Answers must be a JSON object."))
         if not isinstance(value, dict):
             raise serializers.ValidationError(_("Answers must be a JSON object."))
+        if _has_nul(value):
+            raise serializers.ValidationError(
+                _("Answers may not contain NUL characters.")
+            )
         return value
 
 
@@ -190,7 +209,7 @@ class NominateSerializer(serializers.Serializer):
         help_text="E-mails of officials of the focal point's organisation; "
         "at most the programme's delegation size.",
     )
-    answers = serializers.JSONField(
+    answers = BoundedJSONField(
         required=False,
         default=dict,
         help_text="The programme's questions, answered once for all nominees.",
@@ -229,11 +248,25 @@ class MyEnrolmentSerializer(EnrolmentSerializer):
         return None
 
 
+ID_MAX = 2**63 - 1
+# Rows per attendance request: a session of a large programme fits; bigger
+# grids are sent in several requests.
+ATTENDANCE_MAX_ROWS = 1000
+
+
 class AttendanceRowSerializer(serializers.Serializer):
-    session = serializers.IntegerField()
-    participant = serializers.IntegerField(help_text="The participant's user id.")
+    session = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    participant = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="The participant's user id."
+    )
     status = serializers.ChoiceField(choices=["present", "absent", "excused"])
-    minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    minutes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=24 * 60,
+        help_text="Minutes attended, at most a day's.",
+    )
 
 
 # --- OpenAPI examples (realistic: the demo's eGovFrame training) ---------------
@@ -302,6 +335,39 @@ def _programme(pk: int) -> ProgrammePage:
     return page
 
 
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no")
+
+
+class ProgrammeFilterSerializer(serializers.Serializer):
+    """The list's query filters; an unknown value is a 400 naming the allowed ones."""
+
+    kind = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    office = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    open = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+    def validate_kind(self, value: str) -> str:
+        allowed = [c for c, _l in ProgrammePage._meta.get_field("kind").choices]
+        if value and value not in allowed:
+            raise serializers.ValidationError(
+                _("Unknown kind %(value)s; use one of: %(allowed)s.")
+                % {"value": repr(value), "allowed": ", ".join(allowed)}
+            )
+        return value
+
+    def validate_open(self, value: str) -> bool | None:
+        if value == "":
+            return None
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise serializers.ValidationError(
+            _("Unknown value %(value)s for open; use true or false.")
+            % {"value": repr(value)}
+        )
+
+
 class ProgrammeListView(CoursesAPIView, GenericAPIView):
     """Programmes of every office, upcoming first; filter by kind, office, open."""
 
@@ -320,7 +386,12 @@ class ProgrammeListView(CoursesAPIView, GenericAPIView):
             OpenApiParameter(
                 "office", str, description="Office page slug, e.g. asia-chengdu"
             ),
-            OpenApiParameter("open", bool, description="Only those open for enrolment"),
+            OpenApiParameter(
+                "open",
+                bool,
+                description="true: only those open for enrolment; false: only "
+                "those closed. Any other value is a 400.",
+            ),
         ],
         examples=[
             ok_example(
@@ -335,14 +406,13 @@ class ProgrammeListView(CoursesAPIView, GenericAPIView):
         ],
     )
     def get(self, request):
-        params = request.query_params
-        is_open = params.get("open")
+        filters = ProgrammeFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
         qs = selectors.programme_list(
             kind=params.get("kind") or None,
             office=params.get("office") or None,
-            is_open=None
-            if is_open in (None, "")
-            else is_open.lower() in ("1", "true", "yes"),
+            is_open=params.get("open"),
         )
         page = self.paginate_queryset(qs)
         data = ProgrammeSerializer(page, many=True, context={"request": request}).data
@@ -939,7 +1009,18 @@ class AttendanceView(CoursesAPIView):
                 401,
                 403,
                 404,
-                codes={403: [NOT_TRAINER], 404: [NO_PROGRAMME]},
+                413,
+                codes={
+                    403: [NOT_TRAINER],
+                    404: [NO_PROGRAMME],
+                    413: [
+                        (
+                            "too_many_rows",
+                            "At most 1000 attendance rows per request; send "
+                            "the rest in further requests.",
+                        )
+                    ],
+                },
             ),
         },
         examples=[
@@ -956,6 +1037,17 @@ class AttendanceView(CoursesAPIView):
     def post(self, request, pk: int):
         programme = _programme(pk)
         _require_trainer(request, programme)
+        if isinstance(request.data, list) and len(request.data) > ATTENDANCE_MAX_ROWS:
+            raise DomainError(
+                _(
+                    "At most %(limit)d attendance rows per request; send the "
+                    "rest in further requests."
+                )
+                % {"limit": ATTENDANCE_MAX_ROWS},
+                code="too_many_rows",
+                status=413,
+                limit=ATTENDANCE_MAX_ROWS,
+            )
         serializer = AttendanceRowSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
         saved = services.attendance_bulk_upsert(

@@ -102,6 +102,7 @@ ERROR_EXAMPLES: dict[int, list[tuple[str, str]]] = {
     404: [("not_found", "Not found.")],
     405: [("method_not_allowed", 'Method "PATCH" not allowed.')],
     409: [("conflict", "The request conflicts with the current state.")],
+    413: [("too_large", "The request body is too large.")],
     429: [("throttled", "Request was throttled. Expected available in 42 seconds.")],
 }
 
@@ -112,6 +113,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     404: "No such object, or not visible to the caller.",
     405: "Method not allowed.",
     409: "Conflicts with the current state (e.g. already done, full, closed).",
+    413: "The request is larger than this operation accepts.",
     429: "Too many requests; retry after the number of seconds in `Retry-After`.",
 }
 
@@ -220,13 +222,62 @@ def add_throttled(result, generator, request, public):
             "required": ["code", "detail"],
         },
     )
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
+            "required": ["code", "detail"],
+        },
+    )
+    schemas.setdefault(
+        "ValidationError",
+        {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "detail": {"type": "string"},
+                "errors": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                    },
+                },
+            },
+            "required": ["code", "detail"],
+        },
+    )
     for methods in result.get("paths", {}).values():
         for operation in methods.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             response = operation["responses"].setdefault("429", throttled)
             response.setdefault("headers", throttled["headers"])
+            # Any operation can meet these: a malformed body or parameter,
+            # missing or bad credentials, a role that may not, an unknown id
+            # or address (each its JSON {code, detail}).
+            for status_code in (400, 401, 403, 404):
+                operation["responses"].setdefault(
+                    str(status_code), _generic_error(status_code)
+                )
     return result
+
+
+def _generic_error(status_code: int) -> dict:
+    code, detail = ERROR_EXAMPLES[status_code][0]
+    ref = "ValidationError" if status_code == 400 else "Error"
+    return {
+        "description": ERROR_DESCRIPTIONS[status_code],
+        "content": {
+            "application/json": {
+                "schema": {"$ref": f"#/components/schemas/{ref}"},
+                "examples": {
+                    code: {"value": _error_example_value(status_code, code, detail)}
+                },
+            }
+        },
+    }
 
 
 def error_body(code: str, detail: str, **extra) -> dict:
@@ -255,6 +306,36 @@ def error_response(exc: DomainError) -> Response:
     return _with_retry_after(Response(body, status=exc.status), body)
 
 
+def flat_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """A validation error's detail as ``{field: [messages]}``, the schema's shape.
+
+    Nested fields are joined with dots (``answers.motivation``); rows of a
+    list body by their index (``1.participant``); errors about the body as a
+    whole go under ``non_field_errors``.
+    """
+    from rest_framework.settings import api_settings
+
+    out: dict[str, list[str]] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(flat_errors(value, name))
+    elif isinstance(data, list) and any(isinstance(v, (dict, list)) for v in data):
+        for index, value in enumerate(data):
+            name = f"{prefix}.{index}" if prefix else str(index)
+            if isinstance(value, str):
+                out.setdefault(prefix or api_settings.NON_FIELD_ERRORS_KEY, []).append(
+                    value
+                )
+            elif value:
+                out.update(flat_errors(value, name))
+    elif isinstance(data, list):
+        out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(v) for v in data]
+    elif data not in (None, ""):
+        out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(data)]
+    return out
+
+
 def exception_handler(exc, context):
     """Every API failure as ``{"code", "detail", ...}`` with the right status."""
     if isinstance(exc, DomainError):
@@ -272,7 +353,7 @@ def exception_handler(exc, context):
         response.data = error_body(
             "invalid",
             _("The request is not valid; see 'errors' for each field."),
-            errors=data,
+            errors=flat_errors(data),
         )
     else:
         detail = data.get("detail", "") if isinstance(data, dict) else data
@@ -311,7 +392,12 @@ class TokenRequestSerializer(serializers.Serializer):
         ),
     )
     name = serializers.CharField(
-        max_length=100, required=False, default="default", help_text="Device name."
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Device name: signing in again with the same name replaces "
+        "that device's token. Without a name every sign-in gets a token of "
+        "its own.",
     )
 
 
@@ -329,8 +415,10 @@ class TokenView(APIView):
     the site's form, the admin) the account is locked for a while: 429
     ``locked_out``, even with the right password.
 
-    Asking again for the same device name replaces that device's token;
-    ``POST /api/v1/auth/token/revoke/`` revokes it.
+    Asking again for the same device ``name`` replaces that device's token;
+    without a name each sign-in gets a token of its own, so two clients on one
+    account never sign each other out. ``POST /api/v1/auth/token/revoke/``
+    with no body revokes the token making that request.
     """
 
     authentication_classes: list = []
@@ -455,36 +543,62 @@ class TokenView(APIView):
                 403,
             )
         signin_record_success(django_request, user)
-        return Response({"token": api_token_create(user=user, name=data["name"])})
+        return Response(
+            {"token": api_token_create(user=user, name=data.get("name") or None)}
+        )
 
 
 class TokenRevokeSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False, default="default")
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="The device whose token to revoke; without it, the token "
+        "making this request.",
+    )
 
 
 class TokenRevokeView(APIView):
-    """Revoke the token of one of the caller's devices."""
+    """Revoke a token: the one making this request, or one device's by ``name``."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         request=TokenRevokeSerializer,
         responses={
-            204: OpenApiResponse(description="The device's token no longer works."),
+            204: OpenApiResponse(description="The token no longer works."),
             **error_responses(
                 400,
                 401,
                 404,
-                codes={404: [("not_found", "No token for that device.")]},
+                codes={
+                    400: [
+                        (
+                            "name_required",
+                            "Signed in with a session: name the device whose "
+                            "token to revoke.",
+                        )
+                    ],
+                    404: [("not_found", "No token for that device.")],
+                },
             ),
         },
-        examples=[request_example("Revoke a device", {"name": "hanoi-city-portal"})],
+        examples=[
+            request_example("This token", {}),
+            request_example("Revoke a device", {"name": "hanoi-city-portal"}),
+        ],
     )
     def post(self, request):
         serializer = TokenRevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        name = serializer.validated_data["name"]
-        if not api_token_revoke(user=request.user, name=name):
+        name = serializer.validated_data.get("name") or None
+        key = request.auth if isinstance(request.auth, str) else None
+        if name is None and key is None:
+            raise DomainError(
+                _("Signed in with a session: name the device whose token to revoke."),
+                code="name_required",
+            )
+        if not api_token_revoke(user=request.user, name=name, key=key):
             raise exceptions.NotFound(_("No token for that device."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 

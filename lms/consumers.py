@@ -33,5 +33,5 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
 
         try:
             return json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None

@@ -81,15 +81,25 @@ def organisation_get_or_create_unlisted(*, name: str) -> Organisation:
     return Organisation.objects.create(name=name.strip())
 
 
-def api_token_create(*, user: User, name: str = "default") -> str:
-    """Issue a token for one device, replacing that device's previous token.
+def api_token_create(*, user: User, name: str | None = None) -> str:
+    """Issue a token and return its key.
 
-    Only the hash is stored: the key is shown once, here.
+    With a device name, that device's previous token is replaced. Without
+    one, every sign-in gets a token of its own (named ``device-…``), so two
+    clients on one account never sign each other out. Only the hash is
+    stored: the key is shown once, here.
     """
     key = secrets.token_hex(24)
-    ApiToken.objects.update_or_create(
-        user=user, name=name or "default", defaults={"key_hash": hash_token(key)}
-    )
+    if name:
+        ApiToken.objects.update_or_create(
+            user=user, name=name, defaults={"key_hash": hash_token(key)}
+        )
+        return key
+    while True:
+        name = f"device-{secrets.token_hex(4)}"
+        if not ApiToken.objects.filter(user=user, name=name).exists():
+            break
+    ApiToken.objects.create(user=user, name=name, key_hash=hash_token(key))
     return key
 
 
@@ -109,6 +119,16 @@ def api_token_user(key: str) -> User | None:
     return token.user
 
 
-def api_token_revoke(*, user: User, name: str) -> bool:
-    deleted, _ = ApiToken.objects.filter(user=user, name=name).delete()
+def api_token_revoke(
+    *, user: User, name: str | None = None, key: str | None = None
+) -> bool:
+    """Revoke one of the user's tokens: by device name, or the one with ``key``."""
+    tokens = ApiToken.objects.filter(user=user)
+    if name:
+        tokens = tokens.filter(name=name)
+    elif key:
+        tokens = tokens.filter(key_hash=hash_token(key))
+    else:
+        return False
+    deleted, _ = tokens.delete()
     return bool(deleted)

@@ -17,6 +17,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from . import views
 from .observability import metrics_view
 
+handler400 = "lms.views.bad_request"
+handler403 = "lms.views.permission_denied"
+handler404 = "lms.views.page_not_found"
+handler500 = "lms.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),

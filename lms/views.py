@@ -6,12 +6,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
@@ -30,6 +34,81 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if ok else "down", **checks}, status=200 if ok else 503
     )
+
+
+# --- Errors: JSON {code, detail} under /api/, the site's pages elsewhere -------
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _json_error(status_code: int, code: str, detail: str):
+    from .api import json_error
+
+    return json_error(status_code, code, detail)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any address under /api/ that no endpoint answers (any method, never CSRF-checked)."""
+    return _json_error(404, "not_found", _("Not found."))
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return _json_error(
+                413,
+                "too_large",
+                _("The request body is too large: at most %(size)d bytes.")
+                % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+            )
+        return _json_error(400, "bad_request", _("The request is not valid."))
+    if isinstance(exception, RequestDataTooBig):
+        response = defaults.bad_request(request, exception)
+        response.status_code = 413
+        return response
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if _is_api(request):
+        return _json_error(
+            403,
+            "permission_denied",
+            _("You do not have permission to perform this action."),
+        )
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        return _json_error(404, "not_found", _("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return _json_error(
+            500,
+            "server_error",
+            _("Something went wrong on our side. Please try again later."),
+        )
+    return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    if _is_api(request):
+        return _json_error(
+            403,
+            "csrf_failed",
+            _(
+                "CSRF check failed: a signed-in browser session must send the "
+                "X-CSRFToken header; API clients use Authorization: Token."
+            ),
+        )
+    return django_csrf_failure(request, reason)
 
 
 def public_media(request, path: str):

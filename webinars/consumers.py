@@ -338,7 +338,7 @@ class QAConsumer(AsyncWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested: not for us
             await self.send(text_data=_error("invalid_json", _("That is not JSON.")))
             return
         if not isinstance(content, dict):

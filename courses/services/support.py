@@ -10,7 +10,7 @@ bookings for the programme than it allows, even from two tabs at once.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -32,6 +32,12 @@ from .enrolment import LOCK_TIMEOUT, Busy
 
 logger = logging.getLogger("courses")
 security_log = logging.getLogger("security")
+
+
+# Bounds that keep every time printable in every zone (a slot ending in year
+# 9999 overflowed when shown, and broke every page that lists it).
+SLOT_MAX_LENGTH = timedelta(hours=12)
+SLOT_MAX_AHEAD = timedelta(days=3 * 365)
 
 
 def _lock_timeout() -> None:
@@ -67,6 +73,18 @@ def support_slot_publish(
         raise DomainError(_("A slot must be in the future."), code="invalid_slot")
     if capacity < 1:
         raise DomainError(_("A slot has at least one place."), code="invalid_slot")
+    if ends_at - starts_at > SLOT_MAX_LENGTH:
+        raise DomainError(
+            _("A slot lasts at most %(hours)d hours.")
+            % {"hours": SLOT_MAX_LENGTH.total_seconds() // 3600},
+            code="invalid_slot",
+        )
+    if starts_at > timezone.now() + SLOT_MAX_AHEAD:
+        raise DomainError(
+            _("A slot starts within the next %(years)d years.")
+            % {"years": SLOT_MAX_AHEAD.days // 365},
+            code="invalid_slot",
+        )
     zone = timezone_name or programme.timezone
     try:
         validate_timezone(zone)

@@ -36,6 +36,8 @@ BASE_URL = (
     or env.str("WEGO_SERVED_URL", default="")
     or "http://127.0.0.1:8000"
 ).rstrip("/")
+# JSON {code, detail} under /api/, Django's page elsewhere.
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"
 WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
@@ -401,6 +403,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON with a bounded nesting depth (lms.parsers); forms as DRF's own.
+    "DEFAULT_PARSER_CLASSES": [
+        "lms.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
