@@ -7,6 +7,7 @@ and broadcast only after commit.
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ from .selectors import (
     webinar_eligibility,
     webinar_is_public,
 )
+
+logger = logging.getLogger(__name__)
 
 ASK_INTERVAL_SECONDS = 10
 VOTES_PER_WINDOW = 20
@@ -130,8 +133,16 @@ def _broadcast_attendees(webinar: WebinarPage) -> None:
 
 
 def _limit_ask(*, webinar: WebinarPage, user) -> None:
-    if not cache.add(
-        f"webinars:ask:{webinar.pk}:{user.pk}", 1, timeout=ASK_INTERVAL_SECONDS
+    """One question per ``ASK_INTERVAL_SECONDS``; fails open when the cache is down.
+
+    The limiter guards against floods; refusing everyone's questions (with a
+    message that says they just asked) because Redis is away would be worse.
+    The resilient cache answers ``add`` with False when it cannot reach
+    Redis, so a refused ``add`` counts only if the key is really there.
+    """
+    key = f"webinars:ask:{webinar.pk}:{user.pk}"
+    if not cache.add(key, 1, timeout=ASK_INTERVAL_SECONDS) and (
+        cache.get(key) is not None
     ):
         raise RateLimited(
             _(
@@ -148,9 +159,12 @@ def _limit_vote(*, webinar: WebinarPage, user) -> None:
     cache.add(key, 0, timeout=VOTE_WINDOW_SECONDS * 2)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
+    except ValueError:  # expired between add and incr (or the cache is away)
         cache.add(key, 1, timeout=VOTE_WINDOW_SECONDS * 2)
         count = 1
+    except Exception:  # the cache is down: fail open, as for questions
+        logger.warning("Vote limiter unavailable; vote allowed", exc_info=True)
+        return
     if count > VOTES_PER_WINDOW:
         raise RateLimited(
             _("Too many votes at once. Please wait a few seconds."),
