@@ -338,3 +338,16 @@ async def test_settings_switched_while_a_socket_is_open_apply_to_its_next_questi
     assert created["question"]["text"] == "Open again?"
     await alice.disconnect()
     await bob.disconnect()
+
+
+async def test_since_beyond_the_last_event_gets_a_snapshot(webinar, attendee):
+    await database_sync_to_async(services.question_ask)(
+        webinar=webinar, user=attendee, text="Already here"
+    )
+    communicator, connected, _ = await connect(webinar, attendee, since=999)
+    assert connected
+    snapshot = await receive(communicator, "snapshot", "question.created")
+    assert snapshot["type"] == "snapshot"
+    assert [q["text"] for q in snapshot["questions"]] == ["Already here"]
+    assert snapshot["last_event_id"] == 1
+    await communicator.disconnect()
