@@ -392,7 +392,10 @@ class QAConsumer(AsyncWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (
+            ValueError,
+            RecursionError,
+        ):  # RecursionError: "[" nested thousands deep
             await self.send(text_data=_error("invalid_json", _("That is not JSON.")))
             return
         if not isinstance(content, dict):

@@ -246,6 +246,13 @@ def _clean_text(text) -> str:
             % {"max": QUESTION_MAX_LENGTH},
             code="question_too_long",
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from JSON's "\ud800"
+        raise DomainError(
+            _("The question contains characters that are not text."),
+            code="invalid_text",
+        ) from None
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
         raise DomainError(
             _("The question contains control characters."), code="invalid_text"
@@ -305,11 +312,22 @@ def question_ask(
     return question
 
 
+def _as_id(value) -> int | None:
+    """A database id from a form, JSON or URL value: an integer or its digits only
+    (``1.5`` or ``true`` is no id, rather than question 1)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
 def _question_of(*, webinar: WebinarPage, question_id, lock: bool = False) -> Question:
-    try:
-        pk = int(question_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("No such question."), code="question_not_found") from None
+    pk = _as_id(question_id)
+    if pk is None:
+        raise NotFound(_("No such question."), code="question_not_found")
     qs = Question.objects.select_related("author", "author__organisation")
     if lock:
         qs = qs.select_for_update(of=("self",))
@@ -477,10 +495,9 @@ def poll_create(
 
 
 def _poll_of(*, webinar: WebinarPage, poll_id) -> Poll:
-    try:
-        pk = int(poll_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("No such poll."), code="poll_not_found") from None
+    pk = _as_id(poll_id)
+    if pk is None:
+        raise NotFound(_("No such poll."), code="poll_not_found")
     poll = Poll.objects.filter(pk=pk, webinar=webinar).first()
     if poll is None:
         raise NotFound(_("No such poll."), code="poll_not_found")
