@@ -183,6 +183,8 @@ def stack(tmp_path):
         for server in started:
             server.stop()
         redis.stop()
+        # A test that restarted Redis put a new server in ``stack.redis``.
+        stack.redis.stop()
 
 
 def test_restarted_daphne_resumes_each_client_from_its_last_event_exactly_once(stack):
