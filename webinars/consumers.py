@@ -1,5 +1,6 @@
 """The Q&A socket of a webinar: ``/ws/webinars/<id>/qa/``."""
 
+import asyncio
 import json
 import logging
 import time
@@ -14,7 +15,7 @@ from lms.observability import QA_SOCKETS
 
 from . import services
 from .models import WebinarPage
-from .realtime import room_group, user_group
+from .realtime import user_group
 from .rooms import hub
 from .selectors import (
     moderators_among,
@@ -46,6 +47,28 @@ def _revoked_message(code: int) -> str:
     if code == CLOSE_UNAUTHENTICATED:
         return _error("session_ended", _("You have been signed out. Sign in again."))
     return _error("access_revoked", _("You no longer have access to this Q&A."))
+
+
+def _paused_notice() -> str:
+    return json.dumps(
+        {
+            "type": "notice",
+            "code": "live_paused",
+            "message": _(
+                "Live updates paused: the page shows what was there when it loaded; you can still ask and vote."
+            ),
+        }
+    )
+
+
+def _resumed_notice() -> str:
+    return json.dumps(
+        {
+            "type": "notice",
+            "code": "live_resumed",
+            "message": _("Live: new questions appear as they are asked."),
+        }
+    )
 
 
 def _refusal_message(code: int) -> str:
@@ -117,6 +140,28 @@ class QAConsumer(AsyncWebsocketConsumer):
     revoked_code = None
     counted = False  # in the open-sockets gauge (lms.observability)
 
+    @property
+    def channel_receive(self):
+        return self._channel_receive
+
+    @channel_receive.setter
+    def channel_receive(self, receive) -> None:
+        """Channels reads this socket's channel with ``receive``; a failing read
+        (Redis down) would end the consumer and close the socket with 1011.
+        It waits for the layer instead: the socket stays open on what it has
+        while its room is paused (``rooms.Hub._recover``)."""
+
+        async def resilient():
+            while True:
+                try:
+                    return await receive()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # noqa: BLE001 - the room logs the outage once
+                    await asyncio.sleep(1)
+
+        self._channel_receive = resilient
+
     async def refuse(self, code: int) -> None:
         """Refuse the socket so that a real client sees why.
 
@@ -146,29 +191,42 @@ class QAConsumer(AsyncWebsocketConsumer):
         self.webinar = webinar
         self.moderator = moderator
         self.my_votes = voted
-        self.group = room_group(webinar.pk)
         self.session_key, self.token_key = await database_sync_to_async(_credentials)(
             self.scope, self.user
         )
         self.checked_at = time.monotonic()
-        # Join before reading state, so nothing falls between the two (events
-        # wait in the room until the snapshot is out); the user's group
-        # carries revocation (log-out, deactivation, access).
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
-        await self.accept()
         self.room = hub()
+        # The user's group carries revocation (log-out, deactivation,
+        # access). With the channel layer away (Redis down) the socket opens
+        # all the same, from the database, and says live updates are paused;
+        # the room joins the group again when the layer is back, and the
+        # periodic re-check covers revocation meanwhile.
+        try:
+            await self.channel_layer.group_add(
+                user_group(self.user.pk), self.channel_name
+            )
+        except Exception:
+            logger.warning("Q&A socket: channel layer unavailable", exc_info=True)
+            self.room.paused = True
+        await self.accept()
+        # Join before reading state, so nothing falls between the two (events
+        # wait in the room until the snapshot is out).
         await self.room.join(webinar.pk, self)
         await self.send_initial_state()
         await self.room.ready(webinar.pk, self)
         QA_SOCKETS.labels(str(webinar.pk)).inc()
         self.counted = True
+        if self.room.paused:
+            await self.send(text_data=_paused_notice())
         self.presence_id = await self.call(services.presence_join, user=self.user)
         if self.presence_id is not None:
             self.presence_id = self.presence_id.pk
         self.beat_at = time.monotonic()
 
     async def send_initial_state(self):
+        self.initial_event_id = await self._send_initial_state()
+
+    async def _send_initial_state(self) -> int | None:
         since = None
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         if query.get("since"):
@@ -183,11 +241,12 @@ class QAConsumer(AsyncWebsocketConsumer):
             if messages is not None:
                 for message in messages:
                     await self.send(text_data=json.dumps(message))
-                return
+                return max([since, *(m["event_id"] for m in messages)])
         snapshot = await database_sync_to_async(qa_snapshot)(
             webinar=self.webinar, user=self.user
         )
         await self.send(text_data=json.dumps(snapshot))
+        return snapshot["last_event_id"]
 
     @property
     def credentials(self) -> services.SocketCredentials:
@@ -306,10 +365,12 @@ class QAConsumer(AsyncWebsocketConsumer):
         if self.room is not None:
             await self.room.leave(self.webinar.pk, self)
         if self.webinar is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_discard(
-                user_group(self.user.pk), self.channel_name
-            )
+            try:
+                await self.channel_layer.group_discard(
+                    user_group(self.user.pk), self.channel_name
+                )
+            except Exception:  # membership expires on its own
+                logger.warning("Q&A socket: leaving a group failed", exc_info=True)
         if self.presence_id is not None:
             await database_sync_to_async(services.presence_leave)(
                 presence_id=self.presence_id
@@ -377,6 +438,21 @@ class QAConsumer(AsyncWebsocketConsumer):
             text=content.get("text"),
             anonymous=bool(content.get("anonymous", False)),
         )
+        if self.room is not None and self.room.paused:
+            # Stored, but nobody (the asker included) hears it until the
+            # channel layer is back; the room replays it then.
+            await self.send(
+                text_data=json.dumps(
+                    {
+                        "type": "notice",
+                        "code": "question_saved",
+                        "message": _(
+                            "Your question is saved. Live updates are paused; it appears when they resume."
+                        ),
+                    }
+                )
+            )
+            return
         if question.status == "pending" and not self.moderator:
             # Only moderators see pending questions in the room; tell the asker.
             await self.send(

@@ -37,14 +37,6 @@ _pending: dict[int, dict] = {}
 _scheduled: set[int] = set()
 
 
-def room_group(webinar_id: int) -> str:
-    """Every Q&A socket of a webinar (its channel-layer registry: ZCARD = sockets).
-
-    Events do not go through it: they go once per process to ``fanout_group``.
-    """
-    return f"webinar.{webinar_id}.qa"
-
-
 def user_group(user_id: int) -> str:
     """Every Q&A socket of one person, whatever the webinar (for revocation)."""
     return f"user.{user_id}"
@@ -93,6 +85,25 @@ def encode_plain(message: dict) -> dict:
         "voted": None,
         "frames": {"pub": text, "pub_v": text, "mod": text, "mod_v": text},
     }
+
+
+def items_since(webinar_id: int, since: int) -> list[dict] | None:
+    """The stored events after ``since``, encoded as a broadcast would have them.
+
+    For a room catching up after the channel layer was away; None when there
+    are more than a reconnecting client would be sent (snapshot instead).
+    """
+    from .models import QAEvent
+    from .selectors import RESYNC_MAX_EVENTS
+
+    events = list(
+        QAEvent.objects.filter(webinar_id=webinar_id, event_id__gt=since).order_by(
+            "event_id"
+        )[: RESYNC_MAX_EVENTS + 1]
+    )
+    if len(events) > RESYNC_MAX_EVENTS:
+        return None
+    return [encode_event(e.type, e.payload, e.event_id) for e in events]
 
 
 def _main_loop():

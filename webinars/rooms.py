@@ -144,6 +144,12 @@ class Hub:
         self.channel: str | None = None
         self.reader: asyncio.Task | None = None
         self.lock = asyncio.Lock()
+        # The channel layer is unreachable (Redis down): sockets stay open
+        # on what they have, are told live updates are paused, and get what
+        # they missed from the database once the layer is back.
+        self.paused = False
+        # Per room, the highest event id every live socket of it has had.
+        self.delivered: dict[int, int] = {}
 
     async def join(self, webinar_id: int, consumer) -> None:
         """Register a socket; events for it are held until ``ready``."""
@@ -162,13 +168,20 @@ class Hub:
             if joined is None or time.monotonic() - joined > REJOIN_SECONDS:
                 try:
                     await layer.group_add(fanout_group(webinar_id), self.channel)
-                except BaseException as exc:
-                    if isinstance(exc, Exception):
-                        CHANNEL_LAYER_FAILURES.labels("group_add").inc()
+                except asyncio.CancelledError:
                     self._forget(webinar_id, consumer)
                     self._stop_if_idle()
                     raise
-                self.joined_at[webinar_id] = time.monotonic()
+                except Exception:
+                    # Redis is away: the reader fails too and joins again
+                    # once it is back (``_recover``).
+                    CHANNEL_LAYER_FAILURES.labels("group_add").inc()
+                    logger.warning(
+                        "Q&A fan-out: cannot join room %s", webinar_id, exc_info=True
+                    )
+                    self.paused = True
+                else:
+                    self.joined_at[webinar_id] = time.monotonic()
 
     async def ready(self, webinar_id: int, consumer) -> None:
         """The socket has its snapshot: send what arrived meanwhile, then go live."""
@@ -179,6 +192,9 @@ class Hub:
             items, member.buffer = member.buffer, []
             await self._send(webinar_id, member, items)
         member.buffer = None
+        initial = getattr(consumer, "initial_event_id", None)
+        if initial is not None:
+            self.delivered.setdefault(webinar_id, initial)
 
     async def leave(self, webinar_id: int, consumer) -> None:
         async with self.lock:
@@ -212,6 +228,7 @@ class Hub:
             return False
         if not room:
             del self.rooms[webinar_id]
+            self.delivered.pop(webinar_id, None)
             watcher = self.watchers.pop(webinar_id, None)
             if watcher is not None and watcher is not asyncio.current_task():
                 watcher.cancel()
@@ -242,12 +259,11 @@ class Hub:
                 message = await layer.receive(channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a layer hiccup (Redis restart): wait, read again
+            except Exception:  # noqa: BLE001 - the layer is away; _recover logs it
                 if self.channel != channel:
                     return
                 CHANNEL_LAYER_FAILURES.labels("receive").inc()
-                logger.exception("Q&A fan-out: receive failed")
-                await asyncio.sleep(1)
+                await self._recover(layer, channel)
                 continue
             if message.get("type") != "qa.frames":
                 continue
@@ -256,11 +272,87 @@ class Hub:
             except Exception:  # one bad batch must not stop the room
                 logger.exception("Q&A fan-out: delivery failed")
 
+    async def _recover(self, layer, channel: str) -> None:
+        """Pause live updates until the layer answers again, then catch up.
+
+        While Redis is away every socket is told once that live updates are
+        paused. When it answers, this process joins its rooms' fan-out groups
+        and its sockets' user groups again (a restarted Redis has forgotten
+        them), replays from the database every event stored meanwhile, and
+        tells the sockets they are live again. No socket is closed and no
+        process has to restart.
+        """
+        from .realtime import user_group
+
+        if not self.paused:
+            logger.warning(
+                "Q&A fan-out: channel layer unavailable; live updates paused"
+            )
+        self.paused = True
+        await self._tell_everyone(_notice("paused"))
+        while self.channel == channel:
+            try:
+                for webinar_id in list(self.rooms):
+                    await layer.group_add(fanout_group(webinar_id), channel)
+                    self.joined_at[webinar_id] = time.monotonic()
+                for room in list(self.rooms.values()):
+                    for member in list(room.values()):
+                        consumer = member.consumer
+                        await layer.group_add(
+                            user_group(consumer.user.pk), consumer.channel_name
+                        )
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - still away: try again in a second
+                await asyncio.sleep(1)
+                continue
+            break
+        if self.channel != channel:
+            return
+        self.paused = False
+        logger.warning("Q&A fan-out: channel layer back; live updates resumed")
+        for webinar_id in list(self.rooms):
+            try:
+                await self._replay(webinar_id)
+            except Exception:
+                logger.exception("Q&A fan-out: replay of room %s failed", webinar_id)
+        await self._tell_everyone(_notice("resumed"))
+
+    async def _replay(self, webinar_id: int) -> None:
+        """Deliver the events stored after the room's last delivered one."""
+        from lms.db import socket_database_sync_to_async
+
+        from .realtime import items_since
+
+        since = self.delivered.get(webinar_id)
+        if since is None:
+            return
+        items = await socket_database_sync_to_async(items_since)(webinar_id, since)
+        if items is None:  # too many: every socket takes a fresh snapshot
+            for member in list(self.rooms.get(webinar_id, {}).values()):
+                await member.consumer.send_initial_state()
+            return
+        if items:
+            await self.deliver(webinar_id, items)
+
+    async def _tell_everyone(self, text: str) -> None:
+        for room in list(self.rooms.values()):
+            for member in list(room.values()):
+                if member.buffer is not None:
+                    continue
+                try:
+                    await member.consumer.send(text_data=text)
+                except Exception:  # a closing socket
+                    logger.debug("Q&A fan-out: notice not sent", exc_info=True)
+
     async def deliver(self, webinar_id: int, items: list[dict]) -> None:
         """Send a batch of encoded items to every local socket of a room."""
         room = self.rooms.get(webinar_id)
         if not room:
             return
+        ids = [item["event_id"] for item in items if item.get("event_id")]
+        if ids:
+            self.delivered[webinar_id] = max(self.delivered.get(webinar_id, 0), *ids)
         for member in list(room.values()):
             if member.buffer is not None:
                 member.buffer.extend(items)
@@ -291,6 +383,12 @@ class Hub:
             asyncio.ensure_future(consumer.close(code=CLOSE_TOO_SLOW))
             return
         _write(protocol, b"".join(_wire(item, key) for item, key in chosen))
+
+
+def _notice(state: str) -> str:
+    from .consumers import _paused_notice, _resumed_notice
+
+    return _paused_notice() if state == "paused" else _resumed_notice()
 
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -258,10 +258,15 @@ def qa_snapshot(*, webinar: WebinarPage, user) -> dict:
 
 
 def qa_events_since(*, webinar: WebinarPage, user, since: int) -> list[dict] | None:
-    """The messages a viewer missed after ``since``, or None if too many (snapshot).
+    """The messages a viewer missed after ``since``, or None for a snapshot
+    (too many missed, or ``since`` beyond the room's last event).
 
     Exactly the stored events with a higher id, each shaped for this viewer.
     """
+    if since > room_last_event_id(webinar=webinar):
+        # An id this room never reached (another server's, a reset database):
+        # the client's state is not ours to patch, so it gets a snapshot.
+        return None
     moderator = user_can_moderate(webinar=webinar, user=user)
     events = list(
         QAEvent.objects.filter(webinar=webinar, event_id__gt=since).order_by(

@@ -7,6 +7,7 @@ and broadcast only after commit.
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ from .selectors import (
     webinar_eligibility,
     webinar_is_public,
 )
+
+logger = logging.getLogger(__name__)
 
 ASK_INTERVAL_SECONDS = 10
 VOTES_PER_WINDOW = 20
@@ -130,8 +133,16 @@ def _broadcast_attendees(webinar: WebinarPage) -> None:
 
 
 def _limit_ask(*, webinar: WebinarPage, user) -> None:
-    if not cache.add(
-        f"webinars:ask:{webinar.pk}:{user.pk}", 1, timeout=ASK_INTERVAL_SECONDS
+    """One question per ``ASK_INTERVAL_SECONDS``; fails open when the cache is down.
+
+    The limiter guards against floods; refusing everyone's questions (with a
+    message that says they just asked) because Redis is away would be worse.
+    The resilient cache answers ``add`` with False when it cannot reach
+    Redis, so a refused ``add`` counts only if the key is really there.
+    """
+    key = f"webinars:ask:{webinar.pk}:{user.pk}"
+    if not cache.add(key, 1, timeout=ASK_INTERVAL_SECONDS) and (
+        cache.get(key) is not None
     ):
         raise RateLimited(
             _(
@@ -148,9 +159,12 @@ def _limit_vote(*, webinar: WebinarPage, user) -> None:
     cache.add(key, 0, timeout=VOTE_WINDOW_SECONDS * 2)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
+    except ValueError:  # expired between add and incr (or the cache is away)
         cache.add(key, 1, timeout=VOTE_WINDOW_SECONDS * 2)
         count = 1
+    except Exception:  # the cache is down: fail open, as for questions
+        logger.warning("Vote limiter unavailable; vote allowed", exc_info=True)
+        return
     if count > VOTES_PER_WINDOW:
         raise RateLimited(
             _("Too many votes at once. Please wait a few seconds."),
@@ -232,6 +246,13 @@ def _clean_text(text) -> str:
             % {"max": QUESTION_MAX_LENGTH},
             code="question_too_long",
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from JSON's "\ud800"
+        raise DomainError(
+            _("The question contains characters that are not text."),
+            code="invalid_text",
+        ) from None
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
         raise DomainError(
             _("The question contains control characters."), code="invalid_text"
@@ -291,11 +312,22 @@ def question_ask(
     return question
 
 
+def _as_id(value) -> int | None:
+    """A database id from a form, JSON or URL value: an integer or its digits only
+    (``1.5`` or ``true`` is no id, rather than question 1)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
 def _question_of(*, webinar: WebinarPage, question_id, lock: bool = False) -> Question:
-    try:
-        pk = int(question_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("No such question."), code="question_not_found") from None
+    pk = _as_id(question_id)
+    if pk is None:
+        raise NotFound(_("No such question."), code="question_not_found")
     qs = Question.objects.select_related("author", "author__organisation")
     if lock:
         qs = qs.select_for_update(of=("self",))
@@ -463,10 +495,9 @@ def poll_create(
 
 
 def _poll_of(*, webinar: WebinarPage, poll_id) -> Poll:
-    try:
-        pk = int(poll_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("No such poll."), code="poll_not_found") from None
+    pk = _as_id(poll_id)
+    if pk is None:
+        raise NotFound(_("No such poll."), code="poll_not_found")
     poll = Poll.objects.filter(pk=pk, webinar=webinar).first()
     if poll is None:
         raise NotFound(_("No such poll."), code="poll_not_found")

@@ -239,11 +239,16 @@
       case "attendees":
         setAttendees(message.count);
         break;
-      case "error":
       case "notice":
-        if (message.type === "notice") { askAccepted(); }
+        // The channel layer went away / came back: the socket stays open.
+        if (message.code === "live_paused") { setStatus(message.message, "paused"); break; }
+        if (message.code === "live_resumed") { setStatus(t("live"), "live"); break; }
+        askAccepted(); // awaiting_approval, question_saved: the question is stored
+        setStatus(message.message, "notice");
+        break;
+      case "error":
         pendingAsk = null;
-        setStatus(message.message, message.type);
+        setStatus(message.message, "error");
         break;
       default:
         break; // unknown types from a newer server are ignored

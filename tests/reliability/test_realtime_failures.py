@@ -183,6 +183,8 @@ def stack(tmp_path):
         for server in started:
             server.stop()
         redis.stop()
+        # A test that restarted Redis put a new server in ``stack.redis``.
+        stack.redis.stop()
 
 
 def test_restarted_daphne_resumes_each_client_from_its_last_event_exactly_once(stack):
@@ -323,3 +325,87 @@ def test_idle_socket_on_redis_stays_open_and_health_stays_up(stack, tmp_path):
     log = (tmp_path / "daphne.log").read_text(errors="replace")
     assert "receive failed" not in log, log[-3000:]
     assert "TimeoutError" not in log, log[-3000:]
+
+
+def test_redis_stopped_mid_webinar_asking_goes_on_and_live_updates_resume(stack):
+    """Redis stops with sockets open (issue 14, item 4): questions are kept and
+    not refused as "already asked", the sockets stay open and are told live
+    updates are paused, a new socket opens from the database; Redis back, the
+    sockets that stayed open get what was asked meanwhile and what is asked
+    next, without a restart."""
+    server = stack.daphne()
+    webinar = _webinar_id(server.url)
+    watcher = _socket(server.url, webinar, _token(server.url, "dev.hanoi@wego.example"))
+    _next(watcher, "snapshot")
+    asker_token = _token(server.url, "official.nairobi@wego.example")
+    asker = _socket(server.url, webinar, asker_token)
+    _next(asker, "snapshot")
+    late_token = _token(server.url, "dev.quezon@wego.example")
+
+    port = stack.redis.port
+    stack.redis.stop()
+    paused = _next(watcher, "notice", timeout=15)
+    assert paused["code"] == "live_paused", paused
+    assert _next(asker, "notice", timeout=15)["code"] == "live_paused"
+
+    during = "Asked while Redis was away: is it kept?"
+    asker.send(json.dumps({"type": "ask", "text": during, "anonymous": False}))
+    saved = _next(asker, "notice", "error", timeout=15)
+    assert saved.get("code") == "question_saved", saved
+    _status_code, body = _api(
+        server.url, f"/api/v1/webinars/{webinar}/questions/", token=asker_token
+    )
+    assert during in [q["text"] for q in body["questions"]]
+    # The REST API asks too (the limiter fails open, nothing is 429 or 500).
+    by_api = "Asked over the API while Redis was away"
+    status, created = _api(
+        server.url,
+        f"/api/v1/webinars/{webinar}/questions/",
+        {"text": by_api},
+        token=late_token,
+    )
+    assert status == 201, created
+
+    # A socket opened during the outage gets the database's state, not a 500.
+    late = _socket(server.url, webinar, late_token)
+    snapshot = _next(late, "snapshot")
+    assert {during, by_api} <= {q["text"] for q in snapshot["questions"]}
+    assert _next(late, "notice")["code"] == "live_paused"
+
+    stack.redis = RedisServer(port=port).start()
+    frames = {}
+    for name, ws in (("watcher", watcher), ("asker", asker), ("late", late)):
+        frames[name] = _until_notice(ws, "live_resumed", timeout=30)
+    # What was asked during the outage reaches the sockets that stayed open,
+    # once (replayed from the database before "live" comes back).
+    replayed = [
+        f["question"]["text"]
+        for f in frames["watcher"]
+        if f["type"] == "question.created"
+    ]
+    assert replayed.count(during) == 1 and replayed.count(by_api) == 1, replayed
+
+    after = "Asked once Redis was back: does it arrive?"
+    person = Participant(server.url, webinar, _token(server.url, "admin@wego.example"))
+    person.ask(after)
+    for ws in (watcher, asker, late):
+        heard = _next(ws, "question.created", timeout=15)
+        assert heard["question"]["text"] == after
+    assert _status(server.url + "/healthz") == 200
+    for ws in (watcher, asker, late):
+        ws.close()
+    person.close()
+
+
+def _until_notice(ws, code: str, timeout: float) -> list[dict]:
+    """Every frame before the ``notice`` with ``code`` (which must come)."""
+    frames = []
+    end = time.monotonic() + timeout
+    while True:
+        remaining = end - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"no {code} notice within {timeout}s: {frames}")
+        frame = json.loads(ws.recv(timeout=remaining))
+        if frame["type"] == "notice" and frame.get("code") == code:
+            return frames
+        frames.append(frame)

@@ -338,3 +338,46 @@ async def test_settings_switched_while_a_socket_is_open_apply_to_its_next_questi
     assert created["question"]["text"] == "Open again?"
     await alice.disconnect()
     await bob.disconnect()
+
+
+async def test_since_beyond_the_last_event_gets_a_snapshot(webinar, attendee):
+    await database_sync_to_async(services.question_ask)(
+        webinar=webinar, user=attendee, text="Already here"
+    )
+    communicator, connected, _ = await connect(webinar, attendee, since=999)
+    assert connected
+    snapshot = await receive(communicator, "snapshot", "question.created")
+    assert snapshot["type"] == "snapshot"
+    assert [q["text"] for q in snapshot["questions"]] == ["Already here"]
+    assert snapshot["last_event_id"] == 1
+    await communicator.disconnect()
+
+
+async def test_odd_frames_get_error_frames_and_the_socket_stays_open(webinar, attendee):
+    """Issue 14's minors: nested JSON, a lone surrogate, a vote on ``1.5``."""
+    question = await database_sync_to_async(services.question_ask)(
+        webinar=webinar, user=attendee, text="Question one"
+    )
+    alice, _ = await joined(webinar, attendee)
+    cases = [
+        ("[" * 5000, "invalid_json"),
+        ('{"type": "ask", "text": "\\ud800 hi"}', "invalid_text"),
+        (
+            json.dumps({"type": "vote", "question": question.pk + 0.5}),
+            "question_not_found",
+        ),
+        (json.dumps({"type": "vote", "question": True}), "question_not_found"),
+    ]
+    for frame, code in cases:
+        await alice.send_to(text_data=frame)
+        error = await receive(alice, "error", "question.updated", "question.created")
+        assert error.get("code") == code, (frame[:40], error)
+    assert (
+        await database_sync_to_async(
+            lambda: Question.objects.get(pk=question.pk).votes
+        )()
+        == 0
+    )
+    await alice.send_json_to({"type": "vote", "question": question.pk})
+    assert (await receive(alice, "question.updated"))["question"]["votes"] == 1
+    await alice.disconnect()

@@ -452,3 +452,24 @@ def test_a_rooms_sockets_are_rechecked_together_in_a_few_queries(
     assert services.socket_access_check_many(webinar_id=0, sockets=sockets()[:1]) == [
         4404
     ]
+
+
+def test_limiters_fail_open_when_the_cache_is_down(webinar, attendee, monkeypatch):
+    """The resilient Redis cache answers ``add`` with False and ``get`` with
+    None when Redis is away; that is not "you just asked" (issue 14, item 4)."""
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(services.cache, "add", lambda *a, **k: False)
+    monkeypatch.setattr(services.cache, "get", lambda *a, **k: None)
+    monkeypatch.setattr(services.cache, "incr", down)
+    first = services.question_ask(webinar=webinar, user=attendee, text="One")
+    second = services.question_ask(webinar=webinar, user=attendee, text="Two")
+    assert [first.status, second.status] == ["visible", "visible"]
+    assert (
+        services.question_vote(
+            webinar=webinar, user=attendee, question_id=first.pk
+        ).votes
+        == 1
+    )
