@@ -88,7 +88,32 @@ def trainer_workshop(stamp: str) -> dict:
     }
 
 
-BUILDERS = {"trainer_workshop": trainer_workshop}
+def eligible_official(stamp: str) -> dict:
+    """A new Hanoi developer with Java at intermediate level, enrolled nowhere:
+    eligible for the eGovFrame training whatever earlier journeys did."""
+    from django.contrib.auth.models import Group
+
+    from lms.demo import DEMO_PASSWORD, demo_user
+    from lms.models import Organisation
+    from lms.services import PARTICIPANTS_GROUP, user_set_skills
+
+    email = f"dev.hanoi.{stamp}@wego.example"
+    user = demo_user(
+        email,
+        first="Minh Anh",
+        last="Pham",
+        organisation=Organisation.objects.get(name="Hanoi"),
+        job_title="Software developer",
+    )
+    user_set_skills(user=user, skills={"java": "intermediate", "web": "intermediate"})
+    user.groups.add(Group.objects.get(name=PARTICIPANTS_GROUP))
+    return {"email": email, "password": DEMO_PASSWORD}
+
+
+BUILDERS = {
+    "trainer_workshop": trainer_workshop,
+    "eligible_official": eligible_official,
+}
 
 
 def main(argv: list[str]) -> None:
