@@ -216,11 +216,28 @@ class Hub:
                 logger.exception("Q&A fan-out: leaving room %s failed", webinar_id)
 
     def _stop_if_idle(self) -> None:
-        """No room left in this loop: stop reading the fan-out channel."""
+        """No room left in this loop: stop reading the fan-out channel.
+
+        The reader is woken with a message on its own channel rather than
+        cancelled: a cancellation that lands inside channels-redis's blocking
+        pop can be lost there, and with a read timeout longer than the pop
+        nothing else would ever end that receive. The reader sees its channel
+        given up and returns (``_read``); an outage ends it too (``_recover``
+        stops once the channel is given up).
+        """
         if not self.rooms and not self.joined_at and self.reader is not None:
-            self.reader.cancel()
+            channel = self.channel
             self.reader = None
             self.channel = None
+            if channel is not None:
+                asyncio.ensure_future(self._wake(channel))
+
+    @staticmethod
+    async def _wake(channel: str) -> None:
+        try:
+            await get_channel_layer().send(channel, {"type": "qa.stop"})
+        except Exception:  # noqa: BLE001 - Redis away: the reader stops in _recover
+            logger.info("Q&A fan-out: could not wake the reader of %s", channel)
 
     def _forget(self, webinar_id: int, consumer) -> bool:
         room = self.rooms.get(webinar_id)
