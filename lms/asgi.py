@@ -17,10 +17,10 @@ from lms.asgi_http import BoundedASGIHandler  # noqa: E402
 django_asgi_app = BoundedASGIHandler(limit=settings.ASGI_HTTP_CONCURRENCY)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from lms.middleware import WebSocketAuthStack  # noqa: E402
+from lms.websocket_origin import SameOriginValidator  # noqa: E402
 
 
 def websocket_urlpatterns() -> list:
@@ -38,7 +38,7 @@ def websocket_urlpatterns() -> list:
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SameOriginValidator(
             WebSocketAuthStack(URLRouter(websocket_urlpatterns()))
         ),
     }

@@ -38,6 +38,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.conf import settings
 from django.db import connection
 
+from lms.keys import public_key_multibase, signing_key
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 KEY_MEMBER = "signing-key.enc"
@@ -106,8 +108,6 @@ def _dump_database(target: Path) -> str:
 
 
 def _public_key_of(pem: bytes) -> str:
-    from certificates.credentials import public_key_multibase
-
     key = serialization.load_pem_private_key(pem, password=None)
     return public_key_multibase(key.public_key())
 
@@ -119,8 +119,6 @@ def _fernet(passphrase: str, salt: bytes) -> Fernet:
 
 def _key_pem() -> tuple[bytes, str]:
     """The signing key's PEM and where it comes from (``environment``/``file``)."""
-    from certificates.credentials import signing_key
-
     signing_key()  # creates the development key file when there is none yet
     if settings.CERTIFICATE_SIGNING_KEY:
         return settings.CERTIFICATE_SIGNING_KEY.encode(), "environment"

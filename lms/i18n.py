@@ -152,3 +152,8 @@ def on_user_logged_in(sender, request, user, response=None, **kwargs) -> None:
     if response is None or language is None or response.status_code not in (301, 302):
         return
     redirect_in_language(response, language)
+    # What the rest of this request says (allauth's "Successfully signed in"
+    # message, added right after this signal) is shown on the page in that
+    # language, so it is written in it too.
+    translation.activate(language)
+    request.LANGUAGE_CODE = language

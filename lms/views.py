@@ -126,6 +126,17 @@ def public_media(request, path: str):
     return serve(request, normalised, document_root=settings.MEDIA_ROOT)
 
 
+def _safe_next(request, default: str) -> str:
+    """``next`` from the form or the query when it stays on this site (a path
+    on this host, not ``//elsewhere``), otherwise ``default``."""
+    next_url = request.POST.get("next") or request.GET.get("next") or default
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
+    return next_url
+
+
 @require_POST
 def set_language(request):
     """The language form's target (``language``, ``next``): the same page in
@@ -133,12 +144,7 @@ def set_language(request):
     person's profile follows the choice, so e-mails and later sign-ins agree.
     ``next`` may already carry a prefix (``/ko/``): it is replaced, not
     doubled."""
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ) or not next_url.startswith("/"):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(_safe_next(request, "/"))
     language = request.POST.get("language", "")
     if language in dict(settings.LANGUAGES):
         redirect_in_language(response, language)
@@ -153,15 +159,8 @@ def admin_login(request, default_next: str = "/admin/"):
     Their own forms check the password alone; the site's form asks for the
     second factor and applies the one lock-out policy (``lms.signin``).
     """
-    next_url = request.GET.get("next") or request.POST.get("next") or default_next
-    if not url_has_allowed_host_and_scheme(
-        next_url,
-        allowed_hosts={request.get_host()},
-        require_https=request.is_secure(),
-    ):
-        next_url = default_next
-    response = redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
-    return response
+    next_url = _safe_next(request, default_next)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 @login_required

@@ -186,6 +186,15 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Seconds a channel-layer Redis read may take: longer than its 5 s blocking pop.
 REDIS_LAYER_SOCKET_TIMEOUT = 15
+# django-redis: pools shared process-wide; Redis away is a miss (reads) or a
+# dropped write, logged, never a 500 (lms/cache.py).
+REDIS_CACHE_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": 1,
+    "SOCKET_TIMEOUT": 1,
+    "IGNORE_EXCEPTIONS": True,
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -216,10 +225,10 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "lms.cache.ResilientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wego",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -229,6 +238,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+
+# With no beat (``make run``: no broker, tasks run eager) each open Q&A room
+# re-reports its attendees' minutes to the linked programme session itself,
+# at most once per interval, as ``webinars-report-attendance`` does under beat.
+WEBINAR_ROOM_REPORTS_ATTENDANCE = env.bool(
+    "WEBINAR_ROOM_REPORTS_ATTENDANCE", default=CELERY_TASK_ALWAYS_EAGER
+)
+WEBINAR_ROOM_REPORT_SECONDS = env.float("WEBINAR_ROOM_REPORT_SECONDS", default=60.0)
 
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = "django-db"
@@ -287,6 +304,8 @@ LOGIN_URL = "account_login"
 # Pages restricted to signed-in visitors send them to the same log-in page.
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"  # reversed in the visitor's language
 LOGIN_REDIRECT_URL = "/"
+# allauth's e-mails: branded HTML + text, in the account's language.
+ACCOUNT_ADAPTER = "lms.mail_adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -322,6 +341,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "lms.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# django-axes counts REMOTE_ADDR (set from X-Real-IP only behind a trusted proxy), the
+# address every limiter uses; tests/lms/test_lockout.py guards that a client-written
+# X-Forwarded-For is never recorded. (lms.throttling.client_address would give "unknown"
+# for requests without an address, which PostgreSQL's inet column refuses.)
 AXES_LOCKOUT_TEMPLATE = "lms/locked_out.html"
 # JSON {code, detail} under /api/, the page above elsewhere; both 429.
 AXES_LOCKOUT_CALLABLE = "lms.signin.lockout_response"
@@ -418,17 +441,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "lms.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        # Both count in the one limiter (lms.throttling), by user or by address.
+        "lms.throttling.AnonRateThrottle",
         "lms.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
+        # Per client address; generous: a room behind one address browses at once.
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         # Failed sign-ins per address (POST /api/v1/auth/token/).
         "token": env.str("API_THROTTLE_SIGNIN_FAILURES", default="10/min"),
-        "verify": "20/min",
     },
 }
+# Certificate lookups (verify page, PDF, credential, API) per client address.
+CERTIFICATE_LOOKUPS_PER_MINUTE = env.int("CERTIFICATE_LOOKUPS_PER_MINUTE", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "WeGO Learning API",
     "DESCRIPTION": "Programmes, enrolment, webinars and certificates of WeGO Learning.",
