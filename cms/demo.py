@@ -23,6 +23,7 @@ from wagtail.models import (
     WorkflowPage,
 )
 
+from lms.demo import page_publish
 from lms.links import served_origin
 from lms.models import User
 from lms.services import office_editors_group_name
@@ -270,7 +271,7 @@ def _child(parent: Page, model, slug: str, **fields):
     else:
         for key, value in fields.items():
             setattr(page, key, value)
-    page.save_revision().publish()
+    page_publish(page)
     return page.specific
 
 
@@ -308,7 +309,7 @@ def seed(command, options) -> None:
         "complimentary eGovFrame technical training. "
         '<a href="mailto:secretariat@wego.example">Write to the Secretariat</a> to join.</p>'
     )
-    home.save_revision().publish()
+    page_publish(home)
 
     offices_index = _child(home, OfficeIndexPage, "offices", title="Offices")
     access_admin = Permission.objects.get(
@@ -329,6 +330,15 @@ def seed(command, options) -> None:
         collection = root_collection.get_children().filter(name=office.title).first()
         if collection is None:
             collection = root_collection.add_child(name=office.title)
+        office.image = demo_skyline(
+            f"{office.title}: skyline",
+            SKYLINE_COLOURS.get(office.office_kind, SKYLINE_COLOURS["secretariat"]),
+            collection,
+        )
+        office.image_alt = (
+            f"Illustration: a city skyline for the {office.title} in {office.city}"
+        )
+        page_publish(office)
         for codename, app in (
             ("add_image", "wagtailimages"),
             ("choose_image", "wagtailimages"),
@@ -376,6 +386,55 @@ def seed(command, options) -> None:
         "WeGO Secretariat, Seoul Global Center, Seoul, Republic of Korea"
     )
     settings_obj.save()
+
+
+# An office's or programme's picture: its colours, drawn by demo_skyline.
+SKYLINE_COLOURS = {
+    "secretariat": ((11, 79, 138), (255, 196, 61)),
+    "asia": ((0, 107, 94), (250, 220, 120)),
+    "eurasia": ((84, 56, 140), (236, 200, 255)),
+    "africa": ((148, 72, 20), (255, 214, 150)),
+    "mediterranean": ((0, 94, 140), (170, 230, 255)),
+    "latin_america": ((150, 30, 70), (255, 200, 200)),
+}
+
+
+def demo_skyline(title: str, colours, collection, *, towers: int = 11) -> object:
+    """A city-skyline illustration (800 x 450, a few KB), made once per title.
+
+    The towers' heights follow the title, so every office and programme gets
+    its own picture; renditions for phones are made from it (WebP, AVIF).
+    """
+    import hashlib
+
+    image_model = get_image_model()
+    existing = image_model.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    sky, accent = colours
+    digest = hashlib.sha256(title.encode()).digest()
+    canvas = PILImage.new("RGB", (800, 450), sky)
+    draw = ImageDraw.Draw(canvas)
+    draw.ellipse([610, 50, 710, 150], fill=accent)  # the sun
+    ground = 400
+    width = 800 // towers
+    for i in range(towers):
+        height = 90 + digest[i] % 220
+        x = i * width
+        shade = tuple(max(0, c - 40 - (digest[i + 11] % 30)) for c in sky)
+        draw.rectangle([x + 6, ground - height, x + width - 6, ground], fill=shade)
+        for row in range(ground - height + 14, ground - 10, 26):  # windows
+            for col in (x + 16, x + width - 26):
+                if digest[(row + col) % 32] % 3:
+                    draw.rectangle([col, row, col + 8, row + 10], fill=accent)
+    draw.rectangle([0, ground, 800, 450], fill=tuple(max(0, c - 70) for c in sky))
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG", optimize=True)
+    return image_model.objects.create(
+        title=title,
+        collection=collection,
+        file=ImageFile(buffer, name=f"{title[:40].lower().replace(' ', '-')}.png"),
+    )
 
 
 def _demo_image(title: str, colours, collection) -> object:
@@ -447,9 +506,9 @@ def seed_news(home: HomePage) -> None:
             body=body,
         )
         page.tags.set(tags)
-        page.save_revision().publish()
+        page_publish(page)
     home.featured_news = NewsPage.objects.get(slug="world-cities-summit-2022")
-    home.save_revision().publish()
+    page_publish(home)
 
 
 def seed_locales(home: HomePage) -> None:
@@ -475,4 +534,4 @@ def seed_locales(home: HomePage) -> None:
     )
     home_ko.news_count = home.news_count
     home_ko.featured_news = home.featured_news
-    home_ko.save_revision().publish()
+    page_publish(home_ko)

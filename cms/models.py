@@ -160,11 +160,38 @@ class OfficeIndexPage(LanguageKeepingPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["offices"] = RegionalOfficePage.objects.child_of(self).live().public()
+        from .selectors import offices_listed
+
+        context["offices"] = offices_listed(self)
         return context
 
 
-class RegionalOfficePage(LanguageKeepingPage, Page):
+class PageImage(models.Model):
+    """A picture for the page and its card, with its text alternative."""
+
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown on the page and on its card in lists (sized for phones)."),
+    )
+    image_alt = models.CharField(
+        _("image text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Describe the image for people who cannot see it; leave empty if it is decoration."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class RegionalOfficePage(PageImage, LanguageKeepingPage, Page):
     """One WeGO office; its programmes, webinars and news live under it.
 
     Keeping them under the office lets Wagtail's tree permissions give each
@@ -207,6 +234,9 @@ class RegionalOfficePage(LanguageKeepingPage, Page):
             heading=_("Office"),
         ),
         FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")
+        ),
         FieldPanel("body"),
         MultiFieldPanel(
             [FieldPanel("address"), FieldPanel("email"), FieldPanel("phone")],

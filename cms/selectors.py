@@ -26,6 +26,28 @@ NEWS_RENDITIONS = (
     "format-jpeg|fill-800x450",
     "fill-800x450|format-jpeg",
 )
+# Cards (programmes, offices) and page figures use the news cards' sizes.
+CARD_RENDITIONS = NEWS_RENDITIONS[:3]
+FIGURE_RENDITIONS = NEWS_RENDITIONS
+
+
+def images_with_renditions(*specs: str):
+    """Images with the given renditions prefetched (for Prefetch("image", …))."""
+    return get_image_model().objects.prefetch_renditions(*specs)
+
+
+def offices_listed(index) -> QuerySet[RegionalOfficePage]:
+    """The offices under the office index, each with its card picture."""
+    return (
+        RegionalOfficePage.objects.child_of(index)
+        .live()
+        .public()
+        .prefetch_related(
+            Prefetch("image", queryset=images_with_renditions(*CARD_RENDITIONS))
+        )
+    )
+
+
 SEARCH_MAX_QUERY = 200
 SEARCH_TYPES = ("news", "programme", "webinar", "page")
 

@@ -22,7 +22,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -32,7 +31,6 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from lms.errors import DomainError, PermissionDenied
 from lms.services import SECRETARIAT_GROUP, office_editors_group_name, roles_ensure
 
 from .models import NewsIndexPage, RegionalOfficePage
@@ -102,39 +100,6 @@ def office_publishing_policy_apply(*, office: RegionalOfficePage) -> Group:
             )
             WorkflowPage.objects.filter(page=root).delete()
     return group
-
-
-@transaction.atomic
-def office_set_requires_approval(
-    *, office: RegionalOfficePage, requires_approval: bool, user
-) -> RegionalOfficePage:
-    """The Secretariat switches Secretariat approval on or off for one office.
-
-    Only the Secretariat (superusers or members of the ``Secretariat`` group)
-    decides this: it is what stops an office from publishing unreviewed pages.
-    The change is recorded as a new published revision of the office page, so
-    the page history shows who switched it and when.
-    """
-    is_secretariat = (
-        user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
-    )
-    if not is_secretariat:
-        raise PermissionDenied(
-            _("Only the Secretariat can change an office's approval rule."),
-            code="not_secretariat",
-        )
-    office = RegionalOfficePage.objects.get(pk=office.pk)
-    if office.has_unpublished_changes:
-        raise DomainError(
-            _("Publish or discard the office page's draft changes first."),
-            code="office_has_draft",
-        )
-    office.requires_approval = requires_approval
-    office.save_revision(user=user, log_action=True).publish(user=user)
-    # The page_published signal applies the policy; apply it here too so the
-    # rule holds even if signals are disconnected (e.g. in a data migration).
-    office_publishing_policy_apply(office=office)
-    return office
 
 
 def page_cache_generation() -> int:

@@ -14,7 +14,7 @@ Rules, so that nobody ever gets someone else's page or part of it:
 
 * Only GET requests of signed-in users for Wagtail pages (``wagtail_serve``)
   are stored, and only pages whose template is listed in
-  ``SHAREABLE_TEMPLATES``: their personal parts were audited and marked.
+  ``shareable_templates()``: their personal parts were audited and marked.
   A webinar's live and presenter pages, for example, are not listed.
 * A response is stored only if it is a 200 HTML ``TemplateResponse`` for a
   page without view restrictions, set no cookie of its own (the CSRF and
@@ -31,7 +31,7 @@ Rules, so that nobody ever gets someone else's page or part of it:
   page's own ``get_context`` (or the route's context function the template
   names) plus the context processors, so CSRF tokens, messages, eligibility
   and enrolment are those of this request.
-* The programme page's enrolment box and viewer sections (``VISITOR_PARTS``)
+* The programme page's enrolment box and viewer sections (``visitor_parts()``)
   are also kept per visitor, so a repeated view costs no ``get_context``.
   Their key adds to the page's the visitor's id, a hash of the CSRF secret
   they came with (a log-in rotates it) and the state versions of ``courses.services.cache_versions``: the programme's (its
@@ -49,10 +49,12 @@ messages and CSP, so a served entry goes back through all of them: it gets
 its CSRF cookie, security headers and CSP exactly as a full render does.
 """
 
+import functools
 import hashlib
 import pickle  # noqa: S403 - our own cache entries, written below
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -67,8 +69,10 @@ from wagtail import hooks
 HIT_HEADER = "X-Signed-In-Cache"
 SKIP_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/accounts/", "/static/")
 
-# Page templates whose personal parts all go through ``{% personal %}``.
-SHAREABLE_TEMPLATES = frozenset(
+# Page templates whose personal parts all go through ``{% personal %}``: this
+# app's; the apps above it register theirs with the ``signed_in_cache_pages``
+# hook (``PersonalPages``), as they add home sections with ``home_sections``.
+CMS_TEMPLATES = frozenset(
     {
         "cms/home_page.html",
         "cms/news_index_page.html",
@@ -76,12 +80,55 @@ SHAREABLE_TEMPLATES = frozenset(
         "cms/standard_page.html",
         "cms/office_index_page.html",
         "cms/regional_office_page.html",
-        "courses/programme_index_page.html",
-        "courses/programme_page.html",
-        "webinars/webinar_index_page.html",
-        "webinars/webinar_page.html",
     }
 )
+
+
+@dataclass(frozen=True)
+class PersonalPages:
+    """What an app tells the signed-in cache about its pages.
+
+    ``templates``: page templates whose personal parts were audited and all go
+    through ``{% personal %}``. ``visitor_parts``: personal parts that may be
+    kept per visitor, under the state versions ``versions(page_pk, user_pk)``
+    returns for a page of type ``page_label`` (None: keep nothing); the app
+    bumps those versions on every change of what the parts show.
+    """
+
+    templates: frozenset[str] = frozenset()
+    page_label: str | None = None
+    visitor_parts: frozenset[str] = frozenset()
+    versions: Callable[[int, int], tuple | None] | None = None
+
+
+@functools.cache
+def _registry() -> tuple[frozenset[str], frozenset[str], dict[str, PersonalPages]]:
+    """What the apps registered, read once per process (every signed-in
+    request consults it): the shareable templates, the parts kept per visitor,
+    and the versioned page types by label."""
+    registered = [fn() for fn in hooks.get_hooks("signed_in_cache_pages")]
+    templates = CMS_TEMPLATES.union(*(pages.templates for pages in registered))
+    parts = frozenset().union(*(pages.visitor_parts for pages in registered))
+    versioned = {
+        pages.page_label: pages
+        for pages in registered
+        if pages.page_label is not None and pages.versions is not None
+    }
+    return templates, parts, versioned
+
+
+def shareable_templates() -> frozenset[str]:
+    return _registry()[0]
+
+
+def visitor_parts() -> frozenset[str]:
+    return _registry()[1]
+
+
+def _versioned(page) -> PersonalPages | None:
+    return _registry()[2].get(page._meta.label)
+
+
 # The personal parts of ``base.html``: a page without them was not rendered
 # through it, and what it shows of the visitor is unknown.
 REQUIRED_PARTS = frozenset(
@@ -90,15 +137,6 @@ REQUIRED_PARTS = frozenset(
 # Any part's marker, this render's or one replayed from elsewhere (a fragment
 # cache holding a part would hold someone's personal HTML): never shared.
 ANY_MARKER = re.compile(r"<!--[0-9a-f]{24}:\d+[\[\]]-->")
-# Parts kept per visitor under the programme's and the visitor's state
-# versions (``courses.services.cache_versions`` bumps them on every change of
-# what they show).
-VISITOR_PARTS = frozenset(
-    {
-        "courses/includes/programme_enrolment.html",
-        "courses/includes/programme_viewer_sections.html",
-    }
-)
 # ``{% csrf_token %}``'s field, its value cut out of kept parts and filled in
 # per request (a part's own text is escaped: it cannot hold this).
 CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
@@ -148,10 +186,11 @@ def _key(request) -> str:
     return f"cms:signed-in:{page_cache_generation()}:{digest}"
 
 
-def _state_versions(request, page_pk):
-    from courses.services.cache_versions import state_versions
-
-    return state_versions(page_pk, request.user.pk)
+def _state_versions(request, page):
+    pages = _versioned(page)
+    if pages is None:
+        return None
+    return pages.versions(page.pk, request.user.pk)
 
 
 def _csrf_secret(request) -> str:
@@ -159,7 +198,7 @@ def _csrf_secret(request) -> str:
 
 
 def _parts_key(request, key: str, versions, secret: str) -> str:
-    """The key of this visitor's ``VISITOR_PARTS`` of the page under ``key``
+    """The key of this visitor's ``visitor_parts()`` of the page under ``key``
     for the CSRF secret they came with."""
     raw = "|".join(
         (
@@ -174,7 +213,7 @@ def _parts_key(request, key: str, versions, secret: str) -> str:
 
 
 def _store_parts(request, key: str, versions, secret: str, rendered: dict) -> None:
-    """Keep this visitor's rendered ``VISITOR_PARTS``, their forms' tokens
+    """Keep this visitor's rendered ``visitor_parts()``, their forms' tokens
     cut out, for the CSRF secret they came with and, when the render gave
     them one (they had no cookie), for that one too."""
     kept = {name: CSRF_FIELD.sub(r"\1\2", html) for name, html in rendered.items()}
@@ -199,8 +238,8 @@ def _snapshot_state_versions(page, request, serve_args, serve_kwargs):
     """Read the state versions before the page computes its context (a change
     committed during the render then leaves the stored parts unreachable)."""
     recording = recording_for(request)
-    if recording is not None and page._meta.label == "courses.ProgrammePage":
-        versions = _state_versions(request, page.pk)
+    if recording is not None:
+        versions = _state_versions(request, page)
         if versions is not None:
             recording.versions = (page.pk, versions, _csrf_secret(request))
 
@@ -225,13 +264,14 @@ def _part_context(request, page, source: str, cache_: dict) -> dict:
 
 def _serve(request, key: str, entry: dict) -> HttpResponse:
     """The stored body with this request's personal parts rendered into it,
-    or taken from this visitor's kept ``VISITOR_PARTS``."""
+    or taken from this visitor's kept ``visitor_parts()``."""
     page = pickle.loads(entry["page"])  # noqa: S301 - written by _finish
     contexts: dict = {}
     versions = kept = None
     secret = _csrf_secret(request)
-    if any(name in VISITOR_PARTS for name, _ in entry["parts"]):
-        versions = _state_versions(request, page.pk)
+    kept_parts = visitor_parts()
+    if any(name in kept_parts for name, _ in entry["parts"]):
+        versions = _state_versions(request, page)
         if versions is not None:
             kept = cache.get(_parts_key(request, key, versions, secret))
     kept = kept or {}
@@ -248,7 +288,7 @@ def _serve(request, key: str, entry: dict) -> HttpResponse:
             else:
                 context = {"page": page, "self": page}
             html = render_to_string(template_name, context, request=request)
-            if template_name in VISITOR_PARTS:
+            if template_name in kept_parts:
                 rendered[template_name] = html
         body.append(html.encode())
         body.append(chunk)
@@ -277,7 +317,7 @@ def _shareable_page(request, response):
         return None
     if getattr(request, "is_preview", False):
         return None
-    if getattr(response, "template_name", None) not in SHAREABLE_TEMPLATES:
+    if getattr(response, "template_name", None) not in shareable_templates():
         return None
     page = (getattr(response, "context_data", None) or {}).get("page")
     if page is None or not getattr(page, "pk", None) or not page.live:
@@ -336,10 +376,11 @@ def _finish(request, response, recording: Recording):
     }
     cache.set(recording.key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 60))
     if recording.versions is not None and recording.versions[0] == page.pk:
+        kept_parts = visitor_parts()
         mine_parts = {
             name: inner
             for (name, _), (_, inner) in zip(parts, found, strict=True)
-            if name in VISITOR_PARTS
+            if name in kept_parts
         }
         if mine_parts:
             _page_pk, versions, secret = recording.versions
