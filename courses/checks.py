@@ -1,11 +1,12 @@
 """System checks that guard seat allocation.
 
-RELIABILITY 3: seat allocation counts seats *after* taking the programme row
-lock. Under READ COMMITTED every statement sees rows committed before it
-started, so the count sees the seat the previous lock holder just took. Under
-REPEATABLE READ (or SERIALIZABLE) the transaction keeps the snapshot of its
-first statement — taken before the lock was granted — and two applicants can
-both see the last seat free. So the app refuses to run on any other level.
+docs/reliability.md, case 3: seat allocation counts seats *after* taking the
+programme row lock. Under READ COMMITTED every statement sees rows committed
+before it started, so the count sees the seat the previous lock holder just
+took. Under REPEATABLE READ (or SERIALIZABLE) the transaction keeps the
+snapshot of its first statement — taken before the lock was granted — and two
+applicants can both see the last seat free. So the app refuses to run on any
+other level.
 """
 
 from __future__ import annotations
@@ -90,17 +91,3 @@ def check_isolation_level(app_configs=None, databases=None, **kwargs):
 def check_isolation_setting(app_configs=None, **kwargs):
     """Runs on every start (runserver, migrate, check): the configured level."""
     return isolation_errors(settings.DATABASES)
-
-
-@register(Tags.security, deploy=True)
-def check_test_hooks_off(app_configs=None, **kwargs):
-    """The race-proving switches of the test suite must never be on in production."""
-    if getattr(settings, "WEGO_TEST_HOOKS", False):
-        return [
-            Error(
-                "WEGO_TEST_HOOKS is on.",
-                hint="It lets tests disable the seat lock; never set it outside tests.",
-                id="courses.E003",
-            )
-        ]
-    return []

@@ -10,8 +10,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from wagtail.models import Collection
 
+from cms.demo import SKYLINE_COLOURS, demo_skyline
 from cms.models import HomePage, Partner, RegionalOfficePage
+from lms.demo import page_publish
 from lms.models import MembershipTier, SkillLevel, User
 
 from .models import (
@@ -536,9 +539,18 @@ def _upsert(
     page.topics.set(list(topics))
     page.partners = list(Partner.objects.filter(short_name__in=partners))
     page.trainers = list(User.objects.filter(email__in=trainers))
+    page.image = demo_skyline(
+        f"{fields.get('title', slug)}: skyline",
+        SKYLINE_COLOURS.get(
+            getattr(parent, "office_kind", ""), SKYLINE_COLOURS["secretariat"]
+        ),
+        Collection.objects.filter(name=parent.title).first()
+        or Collection.get_first_root_node(),
+    )
+    page.image_alt = f"Illustration: a city skyline for {fields.get('title', slug)}"
     if new:
         parent.add_child(instance=page)
-    page.save_revision().publish()
+    page_publish(page)
     return ProgrammePage.objects.get(pk=page.pk)
 
 

@@ -18,7 +18,7 @@ for the public") is kept in the shared cache, for at most
 * with the cache unreachable, every lookup goes to the database.
 
 What must be exact is not taken from the copy: the seat decisions read the
-capacity again under the seat lock (``services.enrolment.lock_seats``).
+capacity again under the seat lock (``services.seats.lock_seats``).
 """
 
 from __future__ import annotations

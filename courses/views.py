@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,6 @@ from .forms import (
     ApplicationForm,
     NominationForm,
     PresentationForm,
-    ProgrammeFilterForm,
     SupportSlotForm,
 )
 from .models import (
@@ -38,8 +36,6 @@ from .models import (
     WaitlistOffer,
 )
 from .services.notifications import endorsement_read_token
-
-PAGE_SIZE = 12
 
 
 def _live_programme(pk: int) -> ProgrammePage:
@@ -58,33 +54,6 @@ def _back(request, programme: ProgrammePage | None = None):
     if programme is not None:
         return redirect(programme.url)
     return redirect("courses:my_programmes")
-
-
-def programme_index_context(request) -> dict:
-    """The filterable, paginated listing for ``ProgrammeIndexPage``."""
-    choices = selectors.programme_filter_choices()
-    form = ProgrammeFilterForm(
-        request.GET or None, offices=choices["offices"], topics=choices["topics"]
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    when = filters.get("when") or "upcoming"
-    programmes = selectors.programme_list(
-        office=filters.get("office") or None,
-        kind=filters.get("kind") or None,
-        topic=filters.get("topic") or None,
-        format=filters.get("format") or None,
-        is_open=True if filters.get("open") else None,
-        when=when,
-    )
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "filter_form": form,
-        "programmes": page,
-        "when": when,
-        "query_string": query.urlencode(),
-    }
 
 
 @login_required

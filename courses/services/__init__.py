@@ -3,6 +3,7 @@
 Split by subject; import from ``courses.services`` as one module.
 """
 
+from .applications import enrolment_apply, enrolment_nominate
 from .attendance import (
     attendance_bulk_upsert,
     attendance_mark,
@@ -10,25 +11,17 @@ from .attendance import (
     completion_confirm,
     completion_revoke,
 )
-from .enrolment import (
-    Busy,
+from .decisions import (
     delegation_approve,
     delegation_reject,
-    enrolment_apply,
     enrolment_approve,
     enrolment_endorse,
-    enrolment_nominate,
     enrolment_reject,
     enrolment_withdraw,
-    lock_programme,
-    lock_seats,
-    nominating_organisation,
-    offer_accept,
-    offer_decline,
-    offers_expire,
-    waitlist_promote,
 )
+from .officials import nominating_organisation
 from .presentations import presentation_upload
+from .seats import Busy, lock_programme, lock_seats
 from .support import (
     support_booking_cancel,
     support_booking_for,
@@ -36,6 +29,7 @@ from .support import (
     support_slot_publish,
     support_slot_withdraw,
 )
+from .waitlist import offer_accept, offer_decline, offers_expire, waitlist_promote
 
 __all__ = [
     "Busy",

@@ -148,21 +148,33 @@ def attendance_bulk_upsert(*, programme: ProgrammePage, actor, rows: list[dict])
             code="invalid_rows",
             errors=errors,
         )
+    # One INSERT … ON CONFLICT DO UPDATE for the whole batch (it was an
+    # update_or_create per row: a savepoint, a locking read and a write each,
+    # over 4 s for 1,000 rows on PostgreSQL). A cell named twice keeps its
+    # last row, as row-by-row writing did; PostgreSQL refuses to touch one
+    # row twice in a statement, so each cell goes in once.
+    now = timezone.now()
+    cells: dict[tuple[int, int], Attendance] = {}
+    for session, enrolment, status, minutes in checked:
+        cells[(session.pk, enrolment.pk)] = Attendance(
+            session=session,
+            enrolment=enrolment,
+            status=status,
+            minutes=minutes,
+            source=AttendanceSource.TRAINER,
+            marked_by=actor,
+            marked_at=now,
+        )
     with transaction.atomic():
-        saved = [
-            _upsert(
-                session,
-                enrolment,
-                status=status,
-                actor=actor,
-                minutes=minutes,
-                source=AttendanceSource.TRAINER,
-            )
-            for session, enrolment, status, minutes in checked
-        ]
-        if saved:
+        Attendance.objects.bulk_create(
+            list(cells.values()),
+            update_conflicts=True,
+            unique_fields=["session", "enrolment"],
+            update_fields=["status", "minutes", "source", "marked_by", "marked_at"],
+        )
+        if cells:
             _attendance_changed(programme.pk)
-    return saved
+    return [cells[(s.pk, e.pk)] for s, e, _status, _minutes in checked]
 
 
 def attendance_record_presence(*, session: Session, user, minutes: int):

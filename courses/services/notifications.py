@@ -7,13 +7,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from lms.emails import render_plain_text, split_subject
+from lms.emails import branded_email, render_plain_text, split_subject
 from lms.links import base_url, page_url
 
 from ..models import Enrolment, EnrolmentEvent, EnrolmentStatus
@@ -42,7 +41,9 @@ def _send(kind: str, *, to: str, language: str, context: dict) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
         text = render_plain_text(f"courses/email/{kind}.txt", context)
     subject, body = split_subject(text)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    branded_email(
+        subject, body, [to], language=language or settings.LANGUAGE_CODE
+    ).send()
 
 
 def _context(enrolment: Enrolment) -> dict:
@@ -240,8 +241,6 @@ def support_booking_confirmation_send(*, booking_id: int) -> bool:
     """E-mail the booker their support slot, in the slot's zone and theirs,
     with the .ics attached. Once: the booking row is stamped in the same
     transaction."""
-    from django.core.mail import EmailMessage
-
     from ..calendar import support_booking_ics
     from ..models import SupportBooking, SupportBookingStatus
 
@@ -265,10 +264,11 @@ def support_booking_confirmation_send(*, booking_id: int) -> bool:
             "slot": slot,
             "slot_zone": slot.zoneinfo,
         }
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
             text = render_plain_text("courses/email/support_booked.txt", context)
         subject, body = split_subject(text)
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        message = branded_email(subject, body, [user.email], language=language)
         message.attach(
             "technical-support.ics", support_booking_ics(booking), "text/calendar"
         )

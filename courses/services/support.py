@@ -28,7 +28,7 @@ from ..models import (
     validate_timezone,
 )
 from ..selectors import user_can_train
-from .enrolment import LOCK_TIMEOUT, Busy
+from .seats import LOCK_TIMEOUT, Busy
 
 logger = logging.getLogger("courses")
 security_log = logging.getLogger("security")

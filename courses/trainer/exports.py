@@ -2,8 +2,8 @@
 
 Names and organisations are typed by participants, so a cell such as
 ``=HYPERLINK(...)`` must never become a formula in the trainer's spreadsheet
-(RELIABILITY 30): text starting with ``= + - @``, a tab or a carriage return is
-prefixed with ``'``.
+(docs/reliability.md, case 30): text starting with ``= + - @``, a tab or a
+carriage return is prefixed with ``'``.
 """
 
 from __future__ import annotations
