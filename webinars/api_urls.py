@@ -3,24 +3,36 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
-    path("webinars/", api.WebinarList.as_view(), name="api-webinars"),
-    path("webinars/<id:pk>/", api.WebinarDetail.as_view(), name="api-webinar"),
+    path("webinars/", api.WebinarListView.as_view(), name="api-webinars"),
+    path("webinars/<id:pk>/", api.WebinarDetailView.as_view(), name="api-webinar"),
     path(
         "webinars/<id:pk>/registrations/",
-        api.RegistrationCreate.as_view(),
+        api.RegistrationCreateView.as_view(),
         name="api-webinar-registrations",
     ),
     path(
         "webinars/<id:pk>/questions/",
-        api.QuestionListCreate.as_view(),
+        api.QuestionListCreateView.as_view(),
         name="api-webinar-questions",
     ),
     path(
-        "questions/<id:pk>/vote/", api.QuestionVote.as_view(), name="api-question-vote"
+        "webinars/<id:pk>/polls/",
+        api.PollListView.as_view(),
+        name="api-webinar-polls",
+    ),
+    path(
+        "polls/<id:pk>/votes/",
+        api.PollVoteCreateView.as_view(),
+        name="api-poll-votes",
+    ),
+    path(
+        "questions/<id:pk>/vote/",
+        api.QuestionVoteView.as_view(),
+        name="api-question-vote",
     ),
     path(
         "questions/<id:pk>/moderate/",
-        api.QuestionModerate.as_view(),
+        api.QuestionModerateView.as_view(),
         name="api-question-moderate",
     ),
 ]

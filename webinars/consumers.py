@@ -1,10 +1,8 @@
 """The Q&A socket of a webinar: ``/ws/webinars/<id>/qa/``."""
 
-import asyncio
 import json
 import logging
 import time
-from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
@@ -14,22 +12,31 @@ from lms.errors import DomainError
 from lms.observability import QA_SOCKETS
 
 from . import services
-from .models import WebinarPage
-from .realtime import user_group
+from .realtime import poll_frame, user_group
+from .room_duties import recheck_moderators, report_room_attendance
 from .rooms import hub
-from .selectors import (
-    moderators_among,
-    qa_events_since,
-    qa_snapshot,
-    user_can_moderate,
-    user_voted_question_ids,
-    webinar_can_view,
+from .selectors import qa_events_since, qa_snapshot
+from .socket_messages import (
+    answer_saved_notice,
+    as_int,
+    awaiting_approval_notice,
+    error_frame,
+    parse_message,
+    paused_notice,
+    question_saved_notice,
+    refusal_message,
+    resilient_receive,
+    revoked_message,
+    room_open,
+    since_from_query,
+    socket_credentials,
+    unknown_type_error,
 )
 
 logger = logging.getLogger(__name__)
 
-MAX_FRAME_BYTES = 16 * 1024
 HEARTBEAT_SECONDS = 60
+
 # Without a push, a socket's session and access are re-checked this often
 # (with the rest of its room, and before handling a message when its last
 # check is older): revocation that sent no signal still closes it within ~35 s.
@@ -37,81 +44,6 @@ RECHECK_SECONDS = 30
 CLOSE_UNAUTHENTICATED = services.CLOSE_SIGNED_OUT
 CLOSE_FORBIDDEN = services.CLOSE_NO_ACCESS
 CLOSE_NOT_FOUND = services.CLOSE_NOT_FOUND
-
-
-def _error(code: str, message: str) -> str:
-    return json.dumps({"type": "error", "code": code, "message": str(message)})
-
-
-def _revoked_message(code: int) -> str:
-    if code == CLOSE_UNAUTHENTICATED:
-        return _error("session_ended", _("You have been signed out. Sign in again."))
-    return _error("access_revoked", _("You no longer have access to this Q&A."))
-
-
-def _paused_notice() -> str:
-    return json.dumps(
-        {
-            "type": "notice",
-            "code": "live_paused",
-            "message": _(
-                "Live updates paused: the page shows what was there when it loaded; you can still ask and vote."
-            ),
-        }
-    )
-
-
-def _resumed_notice() -> str:
-    return json.dumps(
-        {
-            "type": "notice",
-            "code": "live_resumed",
-            "message": _("Live: new questions appear as they are asked."),
-        }
-    )
-
-
-def _refusal_message(code: int) -> str:
-    if code == CLOSE_UNAUTHENTICATED:
-        return _error("not_authenticated", _("Sign in to follow the Q&A live."))
-    if code == CLOSE_NOT_FOUND:
-        return _error("webinar_not_found", _("No such webinar."))
-    return _error("forbidden", _("You do not have access to this Q&A."))
-
-
-def _token_from_scope(scope) -> str | None:
-    from lms.authentication import token_from_header
-
-    for name, value in scope.get("headers", []):
-        if name == b"authorization":
-            return token_from_header(value.decode("latin-1"))
-    return None
-
-
-def _credentials(scope, user) -> tuple[str | None, str | None]:
-    """What opened this socket: its session key, else its API token key."""
-    session = scope.get("session")
-    if session is not None:
-        try:
-            if session.get("_auth_user_id") == str(user.pk):
-                return session.session_key, None
-        except Exception:  # an unreadable session is no session
-            logger.warning("Q&A socket: session unreadable", exc_info=True)
-    return None, _token_from_scope(scope)
-
-
-@database_sync_to_async
-def _open(webinar_id: int, user):
-    webinar = WebinarPage.objects.filter(pk=webinar_id).first()
-    if webinar is None:
-        return None, False, set()
-    if not webinar_can_view(webinar=webinar, user=user):
-        return webinar, None, set()
-    return (
-        webinar,
-        user_can_moderate(webinar=webinar, user=user),
-        user_voted_question_ids(webinar=webinar, user=user),
-    )
 
 
 class QAConsumer(AsyncWebsocketConsumer):
@@ -150,17 +82,7 @@ class QAConsumer(AsyncWebsocketConsumer):
         (Redis down) would end the consumer and close the socket with 1011.
         It waits for the layer instead: the socket stays open on what it has
         while its room is paused (``rooms.Hub._recover``)."""
-
-        async def resilient():
-            while True:
-                try:
-                    return await receive()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # noqa: BLE001 - the room logs the outage once
-                    await asyncio.sleep(1)
-
-        self._channel_receive = resilient
+        self._channel_receive = resilient_receive(receive)
 
     async def refuse(self, code: int) -> None:
         """Refuse the socket so that a real client sees why.
@@ -172,7 +94,7 @@ class QAConsumer(AsyncWebsocketConsumer):
         knows not to retry. No state is read or sent before this.
         """
         await self.accept()
-        await self.send(text_data=_refusal_message(code))
+        await self.send(text_data=refusal_message(code))
         await self.close(code=code)
 
     async def connect(self):
@@ -181,7 +103,7 @@ class QAConsumer(AsyncWebsocketConsumer):
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         webinar_id = self.scope["url_route"]["kwargs"]["webinar_id"]
-        webinar, moderator, voted = await _open(webinar_id, self.user)
+        webinar, moderator, voted, choices = await room_open(webinar_id, self.user)
         if webinar is None:
             await self.refuse(CLOSE_NOT_FOUND)
             return
@@ -191,9 +113,10 @@ class QAConsumer(AsyncWebsocketConsumer):
         self.webinar = webinar
         self.moderator = moderator
         self.my_votes = voted
-        self.session_key, self.token_key = await database_sync_to_async(_credentials)(
-            self.scope, self.user
-        )
+        self.my_polls = choices
+        self.session_key, self.token_key = await database_sync_to_async(
+            socket_credentials
+        )(self.scope, self.user)
         self.checked_at = time.monotonic()
         self.room = hub()
         # The user's group carries revocation (log-out, deactivation,
@@ -217,7 +140,7 @@ class QAConsumer(AsyncWebsocketConsumer):
         QA_SOCKETS.labels(str(webinar.pk)).inc()
         self.counted = True
         if self.room.paused:
-            await self.send(text_data=_paused_notice())
+            await self.send(text_data=paused_notice())
         self.presence_id = await self.call(services.presence_join, user=self.user)
         if self.presence_id is not None:
             self.presence_id = self.presence_id.pk
@@ -227,13 +150,7 @@ class QAConsumer(AsyncWebsocketConsumer):
         self.initial_event_id = await self._send_initial_state()
 
     async def _send_initial_state(self) -> int | None:
-        since = None
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        if query.get("since"):
-            try:
-                since = max(0, int(query["since"][0]))
-            except ValueError:
-                since = None
+        since = since_from_query(self.scope)
         if since is not None:
             messages = await database_sync_to_async(qa_events_since)(
                 webinar=self.webinar, user=self.user, since=since
@@ -281,7 +198,7 @@ class QAConsumer(AsyncWebsocketConsumer):
                 consumer.checked_at = now
                 if code is not None:
                     await consumer.revoke(code)
-            await cls.recheck_moderators(webinar_id, due)
+            await recheck_moderators(webinar_id, due)
         beats = [
             c
             for c in consumers
@@ -295,6 +212,7 @@ class QAConsumer(AsyncWebsocketConsumer):
             )
             for consumer in beats:
                 consumer.beat_at = now
+        await report_room_attendance(webinar_id, consumers, now)
 
     async def recheck(self) -> bool:
         """Re-validate this socket now; close it (and return False) if revoked."""
@@ -307,38 +225,15 @@ class QAConsumer(AsyncWebsocketConsumer):
         if code is not None:
             await self.revoke(code)
             return False
-        await self.recheck_moderators(self.webinar.pk, [self])
+        await recheck_moderators(self.webinar.pk, [self])
         return True
-
-    @classmethod
-    async def recheck_moderators(cls, webinar_id: int, consumers: list) -> None:
-        """Sockets opened by a moderator who no longer is one see what attendees see.
-
-        A moderator's socket gets pending and hidden questions and the names
-        behind anonymous ones; a role removed since connect (a host taken
-        off, a group left) must end that, not only at reconnect. The socket
-        gets a fresh snapshot in the attendee's view.
-        """
-        mods = [c for c in consumers if c.revoked_code is None and c.moderator]
-        if not mods:
-            return
-        still = await database_sync_to_async(moderators_among)(
-            webinar_id=webinar_id, user_ids={c.user.pk for c in mods}
-        )
-        for consumer in mods:
-            if consumer.user.pk not in still:
-                consumer.moderator = False
-                snapshot = await database_sync_to_async(qa_snapshot)(
-                    webinar=consumer.webinar, user=consumer.user
-                )
-                await consumer.send(text_data=json.dumps(snapshot))
 
     async def revoke(self, code: int) -> None:
         """Refuse everything from now on and close with ``code``."""
         if self.revoked_code is not None:
             return
         self.revoked_code = code
-        await self.send(text_data=_revoked_message(code))
+        await self.send(text_data=revoked_message(code))
         await self.close(code=code)
 
     async def session_revoked(self, message):
@@ -386,49 +281,33 @@ class QAConsumer(AsyncWebsocketConsumer):
             await self.recheck()
         if self.revoked_code is not None:
             # Revoked: nothing more is handled, whatever is still in flight.
-            await self.send(text_data=_revoked_message(self.revoked_code))
+            await self.send(text_data=revoked_message(self.revoked_code))
             await self.close(code=self.revoked_code)
             return
-        if bytes_data is not None or text_data is None:
-            await self.send(text_data=_error("invalid_message", _("Send JSON text.")))
-            return
-        if len(text_data.encode("utf-8", "replace")) > MAX_FRAME_BYTES:
-            await self.send(
-                text_data=_error("message_too_large", _("The message is too large."))
-            )
-            return
-        try:
-            content = json.loads(text_data)
-        except (ValueError, RecursionError):  # deeply nested: not for us
-            await self.send(text_data=_error("invalid_json", _("That is not JSON.")))
-            return
-        if not isinstance(content, dict):
-            await self.send(
-                text_data=_error("invalid_message", _("Send a JSON object."))
-            )
+        content, refusal = parse_message(text_data, bytes_data)
+        if refusal is not None:
+            await self.send(text_data=refusal)
             return
         handler = {
             "ask": self.on_ask,
             "vote": self.on_vote,
             "unvote": self.on_unvote,
             "moderate": self.on_moderate,
+            "poll.vote": self.on_poll_vote,
         }.get(content.get("type"))
         if handler is None:
-            await self.send(
-                text_data=_error(
-                    "unknown_type",
-                    _("Unknown message type: use ask, vote, unvote or moderate."),
-                )
-            )
+            await self.send(text_data=unknown_type_error())
             return
         try:
             await handler(content)
         except DomainError as exc:
-            await self.send(text_data=_error(exc.code, exc.message))
+            await self.send(text_data=error_frame(exc.code, exc.message))
         except Exception:  # one bad message must never take the socket down
             logger.exception("Q&A message failed")
             await self.send(
-                text_data=_error("server_error", _("Something went wrong; try again."))
+                text_data=error_frame(
+                    "server_error", _("Something went wrong; try again.")
+                )
             )
 
     async def on_ask(self, content):
@@ -441,37 +320,17 @@ class QAConsumer(AsyncWebsocketConsumer):
         if self.room is not None and self.room.paused:
             # Stored, but nobody (the asker included) hears it until the
             # channel layer is back; the room replays it then.
-            await self.send(
-                text_data=json.dumps(
-                    {
-                        "type": "notice",
-                        "code": "question_saved",
-                        "message": _(
-                            "Your question is saved. Live updates are paused; it appears when they resume."
-                        ),
-                    }
-                )
-            )
+            await self.send(text_data=question_saved_notice())
             return
         if question.status == "pending" and not self.moderator:
             # Only moderators see pending questions in the room; tell the asker.
-            await self.send(
-                text_data=json.dumps(
-                    {
-                        "type": "notice",
-                        "code": "awaiting_approval",
-                        "message": _(
-                            "Thank you! Your question will appear once a moderator approves it."
-                        ),
-                    }
-                )
-            )
+            await self.send(text_data=awaiting_approval_notice())
 
     async def on_vote(self, content):
         await self.call(
             services.question_vote, user=self.user, question_id=content.get("question")
         )
-        self.my_votes.add(_as_int(content.get("question")))
+        self.my_votes.add(as_int(content.get("question")))
 
     async def on_unvote(self, content):
         await self.call(
@@ -479,7 +338,24 @@ class QAConsumer(AsyncWebsocketConsumer):
             user=self.user,
             question_id=content.get("question"),
         )
-        self.my_votes.discard(_as_int(content.get("question")))
+        self.my_votes.discard(as_int(content.get("question")))
+
+    async def on_poll_vote(self, content):
+        """``poll.vote {poll, options}``: the same service as the form and the API.
+
+        The answer reaches everyone (this socket too, with ``my_choice``) as
+        ``poll.updated``; while live updates are paused, the voter is told it
+        is saved.
+        """
+        poll = await self.call(
+            services.poll_vote,
+            user=self.user,
+            poll_id=content.get("poll"),
+            option_ids=content.get("options"),
+        )
+        self.my_polls[poll["id"]] = poll["my_choice"]
+        if self.room is not None and self.room.paused:
+            await self.send(text_data=answer_saved_notice())
 
     async def on_moderate(self, content):
         await self.call(
@@ -501,6 +377,13 @@ class QAConsumer(AsyncWebsocketConsumer):
         prefix = "mod" if self.moderator else "pub"
         chosen = []
         for item in items:
+            poll_id = item.get("poll_id")
+            if poll_id is not None:
+                for voter, choice in item.get("choices") or ():
+                    if voter == me:
+                        self.my_polls[poll_id] = choice
+                chosen.append((item, poll_frame(item, self.my_polls.get(poll_id))))
+                continue
             question_id = item["question_id"]
             if item["voter"] == me and question_id is not None:
                 if item["voted"]:
@@ -511,10 +394,3 @@ class QAConsumer(AsyncWebsocketConsumer):
             if item["frames"].get(key) is not None:
                 chosen.append((item, key))
         return chosen
-
-
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from cms.demo import _child, ensure_home
 from cms.models import Partner, RegionalOfficePage
+from courses.models import ProgrammePage
+from lms.demo import page_publish
 from lms.models import User
 
 from .models import (
@@ -20,7 +22,7 @@ from .models import (
     WebinarPage,
 )
 from .selectors import question_state
-from .services import _record
+from .services.base import _record
 
 LIVE_SLUG = "digital-services-live-qa"
 
@@ -135,9 +137,19 @@ def seed(command, options) -> None:
         languages="English, Korean",
         stream_url="https://stream.example/solution-meets-cities",
     )
+    # The live webinar counts as the first session of the eGovFrame technical
+    # training (courses' demo): a trainer sees its attendees' minutes in that
+    # session's attendance while the webinar runs.
+    egovframe = ProgrammePage.objects.filter(
+        slug="egovframe-technical-training"
+    ).first()
+    session = (
+        egovframe.sessions.order_by("starts_at", "pk").first() if egovframe else None
+    )
     live = _webinar(
         seoul,
         LIVE_SLUG,
+        programme_session=session,
         title="Digital services for citizens: live Q&A",
         series=smart,
         speakers="Eunbyul Cho, WeGO Secretariat\nMinho Kim, e-Government trainer",
@@ -152,7 +164,7 @@ def seed(command, options) -> None:
     trainer = User.objects.filter(email="trainer@wego.example").first()
     if trainer:
         live.hosts.add(trainer)
-        live.save_revision().publish()
+        page_publish(live)
 
     people = {u.email: u for u in User.objects.filter(email__endswith="@wego.example")}
     for email in ("dev.hanoi@wego.example", "official.nairobi@wego.example"):

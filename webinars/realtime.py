@@ -25,8 +25,8 @@ from channels.layers import get_channel_layer
 
 from lms.observability import CHANNEL_LAYER_FAILURES
 
+from .events import event_message
 from .rooms import fanout_group
-from .selectors import event_message
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,15 @@ def encode_event(
     *,
     voter: int | None = None,
     voted: bool | None = None,
+    choice: list[int] | None = None,
 ) -> dict:
-    """One event in every variant a viewer may need, each encoded once."""
+    """One event in every variant a viewer may need, each encoded once.
+
+    A poll's frames carry ``my_choice: null``; the sockets of people who
+    answered it get a variant with their own choice, made once per distinct
+    choice and process (``poll_frame``). ``choices`` names who just answered
+    what, so their other sockets learn it too.
+    """
     frames = {}
     for moderator in (False, True):
         for has_voted in (False, True):
@@ -66,13 +73,29 @@ def encode_event(
                     event_type, state, event_id, moderator=moderator, voted=has_voted
                 )
             )
+    is_poll = event_type.startswith("poll.")
     return {
         "event_id": event_id,
         "question_id": state.get("id") if event_type.startswith("question.") else None,
+        "poll_id": state.get("id") if is_poll else None,
+        "choices": [[voter, list(choice)]] if is_poll and choice is not None else [],
         "voter": voter,
         "voted": voted,
         "frames": frames,
     }
+
+
+def poll_frame(item: dict, choice: list[int] | None) -> str:
+    """The key of the frame of a poll item for a viewer with ``choice``; the
+    frame is made (once per item and choice) from the common one."""
+    if choice is None:
+        return "pub"
+    key = "c:" + ",".join(str(pk) for pk in choice)
+    if key not in item["frames"]:
+        message = json.loads(item["frames"]["pub"])
+        message["poll"]["my_choice"] = list(choice)
+        item["frames"][key] = _dumps(message)
+    return key
 
 
 def encode_plain(message: dict) -> dict:
@@ -81,6 +104,8 @@ def encode_plain(message: dict) -> dict:
     return {
         "event_id": None,
         "question_id": None,
+        "poll_id": None,
+        "choices": [],
         "voter": None,
         "voted": None,
         "frames": {"pub": text, "pub_v": text, "mod": text, "mod_v": text},
@@ -141,6 +166,11 @@ def _flush(webinar_id: int) -> None:
 
 def _enqueue(webinar_id: int, key, item: dict, coalesce: bool) -> None:
     pending = _pending.setdefault(webinar_id, {})
+    earlier = pending.get(key)
+    if earlier is not None and earlier.get("choices"):
+        # A later poll state replaces the earlier one, but whoever answered
+        # in between must still be told their own choice.
+        item["choices"] = earlier["choices"] + item.get("choices", [])
     pending[key] = item  # a later state of the same question replaces the earlier
     if not coalesce:
         _flush(webinar_id)

@@ -230,7 +230,7 @@ class Hub:
             self.reader = None
             self.channel = None
             if channel is not None:
-                asyncio.ensure_future(self._wake(channel))
+                _spawn(self._wake(channel))
 
     @staticmethod
     async def _wake(channel: str) -> None:
@@ -397,15 +397,28 @@ class Hub:
                 "Q&A socket of user %s too far behind; closed for resync",
                 getattr(consumer.user, "pk", None),
             )
-            asyncio.ensure_future(consumer.close(code=CLOSE_TOO_SLOW))
+            _spawn(consumer.close(code=CLOSE_TOO_SLOW))
             return
         _write(protocol, b"".join(_wire(item, key) for item, key in chosen))
 
 
-def _notice(state: str) -> str:
-    from .consumers import _paused_notice, _resumed_notice
+# Fire-and-forget tasks are referenced until they finish: the event loop keeps
+# only weak references to tasks, so an unreferenced one can be collected
+# mid-flight (asyncio.create_task's documentation).
+_background: set[asyncio.Task] = set()
 
-    return _paused_notice() if state == "paused" else _resumed_notice()
+
+def _spawn(coroutine) -> asyncio.Task:
+    task = asyncio.ensure_future(coroutine)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task
+
+
+def _notice(state: str) -> str:
+    from .socket_messages import paused_notice, resumed_notice
+
+    return paused_notice() if state == "paused" else resumed_notice()
 
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

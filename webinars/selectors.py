@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from lms.services import SECRETARIAT_GROUP, office_editors_group_name
 
+from .events import event_message, poll_view, question_view
 from .models import (
     LIVE_MARGIN,
     Poll,
+    PollBallot,
     PollVote,
     Presence,
     QAEvent,
@@ -174,41 +176,6 @@ def question_state(question: Question) -> dict:
     }
 
 
-def question_view(state: dict, *, moderator: bool, voted: bool) -> dict:
-    """What one viewer sees of a question: anonymity holds for all but moderators."""
-    view = dict(state)
-    if state["anonymous"] and not moderator:
-        view["author"] = None
-    view["voted_by_me"] = voted
-    return view
-
-
-def event_message(
-    event_type: str, state: dict, event_id: int, *, moderator: bool, voted: bool
-) -> dict | None:
-    """The message one viewer gets for a stored event, or None if it's not theirs.
-
-    Attendees never see pending or hidden questions: a question that becomes
-    hidden is ``question.removed`` for them; one still pending is not sent.
-    """
-    if event_type.startswith("poll."):
-        return {"type": event_type, "poll": state, "event_id": event_id}
-    visible = state.get("status") == QuestionStatus.VISIBLE
-    if not moderator and not visible:
-        if event_type == "question.created":
-            return None
-        return {
-            "type": "question.removed",
-            "question": {"id": state["id"]},
-            "event_id": event_id,
-        }
-    return {
-        "type": event_type,
-        "question": question_view(state, moderator=moderator, voted=voted),
-        "event_id": event_id,
-    }
-
-
 def room_last_event_id(*, webinar: WebinarPage) -> int:
     return (
         QARoom.objects.filter(webinar=webinar)
@@ -248,10 +215,14 @@ def qa_snapshot(*, webinar: WebinarPage, user) -> dict:
         question_view(question_state(q), moderator=moderator, voted=q.pk in voted)
         for q in questions_for(webinar=webinar, moderator=moderator)
     ]
+    choices = user_poll_choices(webinar=webinar, user=user)
     return {
         "type": "snapshot",
         "questions": questions,
-        "polls": [poll_state(p) for p in polls_for(webinar=webinar)],
+        "polls": [
+            poll_view(poll_state(p), my_choice=choices.get(p.pk))
+            for p in polls_for(webinar=webinar)
+        ],
         "last_event_id": last_event_id,
         "attendees": attendees_count(webinar=webinar),
     }
@@ -276,14 +247,21 @@ def qa_events_since(*, webinar: WebinarPage, user, since: int) -> list[dict] | N
     if len(events) > RESYNC_MAX_EVENTS:
         return None
     voted = user_voted_question_ids(webinar=webinar, user=user)
+    choices = (
+        user_poll_choices(webinar=webinar, user=user)
+        if any(e.type.startswith("poll.") for e in events)
+        else {}
+    )
     messages = []
     for event in events:
+        is_poll = event.type.startswith("poll.")
         message = event_message(
             event.type,
             event.payload,
             event.event_id,
             moderator=moderator,
-            voted=event.payload.get("id") in voted,
+            voted=not is_poll and event.payload.get("id") in voted,
+            poll_choice=choices.get(event.payload.get("id")) if is_poll else None,
         )
         if message is not None:
             messages.append(message)
@@ -299,7 +277,8 @@ def polls_for(*, webinar: WebinarPage):
 
 
 def poll_state(poll: Poll) -> dict:
-    """A poll with its live results (votes per answer)."""
+    """A poll with its live results (votes per answer, people who answered):
+    the same for every viewer, and what events store."""
     options = poll.options.annotate(count=Count("votes")).order_by("position", "pk")
     return {
         "id": poll.pk,
@@ -307,8 +286,21 @@ def poll_state(poll: Poll) -> dict:
         "multiple": poll.multiple,
         "state": poll.state,
         "options": [{"id": o.pk, "label": o.label, "votes": o.count} for o in options],
-        "voters": PollVote.objects.filter(poll=poll).values("user").distinct().count(),
+        "voters": PollBallot.objects.filter(poll=poll).count(),
     }
+
+
+def user_poll_choices(*, webinar: WebinarPage | int, user) -> dict[int, list[int]]:
+    """``{poll id: [chosen option ids]}`` for the polls a person has answered."""
+    if user is None or not user.is_authenticated:
+        return {}
+    choices: dict[int, list[int]] = {}
+    rows = PollVote.objects.filter(poll__webinar=webinar, user=user).values_list(
+        "poll_id", "option_id"
+    )
+    for poll_id, option_id in rows.order_by("option_id"):
+        choices.setdefault(poll_id, []).append(option_id)
+    return choices
 
 
 def union_minutes(intervals) -> int:

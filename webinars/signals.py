@@ -1,4 +1,4 @@
-"""Revocation reaches open Q&A sockets (RELIABILITY 38).
+"""Revocation reaches open Q&A sockets (docs/reliability.md, case 38).
 
 Thin receivers: they name whose sockets are concerned and hand over to
 ``services.sockets_revoke`` / ``services.sockets_recheck``. A push that gets

@@ -1,13 +1,11 @@
 """Celery tasks: registration confirmations and reminders. Idempotent by flags."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
-from lms.emails import render_plain_text
+from lms.emails import branded_email, render_plain_text
 from lms.links import absolute_url, page_url
 
 from .models import Registration
@@ -26,14 +24,11 @@ def _send(registration: Registration, template: str, subject: str) -> None:
             "ics_url": absolute_url(webinar.ics_url),
         }
         body = render_plain_text(template, context)
-        send_mail(
-            # Marked with gettext_noop where it is named, translated here in
-            # the attendee's language.
-            gettext(subject) % {"title": webinar.title},
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
+        # The subject is marked with gettext_noop where it is named,
+        # translated here in the attendee's language.
+        branded_email(
+            gettext(subject) % {"title": webinar.title}, body, [user.email]
+        ).send()
 
 
 @shared_task(

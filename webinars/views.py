@@ -148,7 +148,15 @@ def _js_strings() -> dict:
         "mark_answered": _("Mark answered"),
         "answer_placeholder": _("Written answer (optional)"),
         "no_questions": _("No questions yet."),
-        "new_poll": _("A new poll is open: refresh the page to answer it."),
+        "poll_opened": _("A new poll is open: %(question)s"),
+        "poll_answer": _("Answer"),
+        "poll_closed": _("Closed"),
+        "poll_close": _("Close the poll"),
+        "poll_choose_one": _("Choose one answer"),
+        "poll_choose_many": _("Choose one or more answers"),
+        "poll_your_answer": _("Your answer"),
+        "poll_voters_one": _("1 person answered"),
+        "poll_voters_many": _("%(n)s people answered"),
     }
 
 
@@ -173,22 +181,9 @@ def _qa_context(request, page) -> dict:
         },
         "attendees": snapshot["attendees"],
         "polls": snapshot["polls"],
-        "my_poll_choices": _my_poll_choices(request, page),
         "max_length": QUESTION_MAX_LENGTH,
         "js_strings": _js_strings(),
     }
-
-
-def _my_poll_choices(request, page) -> set[int]:
-    if not request.user.is_authenticated:
-        return set()
-    from .models import PollVote
-
-    return set(
-        PollVote.objects.filter(poll__webinar=page, user=request.user).values_list(
-            "option_id", flat=True
-        )
-    )
 
 
 def webinar_live(request, page):
