@@ -1,12 +1,12 @@
 """System check: Celery delivery settings that certificate issuance relies on.
 
-RELIABILITY 12 and 15. Certificate tasks are acknowledged late and rejected
-(re-queued) when their worker process dies, so a killed worker's task runs
-again. With a Redis broker a task not acknowledged within the visibility
-timeout is delivered a second time *while the first is still running*; the
-timeout must therefore exceed every task's hard time limit and the longest
-ETA/countdown we schedule (``CELERY_LONGEST_ETA_SECONDS``; nothing is
-scheduled with an ETA today, offers expire by a periodic sweep).
+docs/reliability.md, cases 12 and 15. Certificate tasks are acknowledged late
+and rejected (re-queued) when their worker process dies, so a killed worker's
+task runs again. With a Redis broker a task not acknowledged within the
+visibility timeout is delivered a second time *while the first is still
+running*; the timeout must therefore exceed every task's hard time limit and
+the longest ETA/countdown we schedule (``CELERY_LONGEST_ETA_SECONDS``; nothing
+is scheduled with an ETA today, offers expire by a periodic sweep).
 """
 
 from __future__ import annotations
@@ -134,3 +134,19 @@ def check_celery_delivery(app_configs=None, **kwargs):
         _our_task_limits(app),
         longest_eta=getattr(settings, "CELERY_LONGEST_ETA_SECONDS", 0),
     )
+
+
+@register()
+def check_certificate_fonts(app_configs=None, **kwargs):
+    """Korean and Cyrillic certificates need the Noto fonts (fonts-noto-core,
+    fonts-noto-cjk); without them WeasyPrint prints empty boxes."""
+    from .pdf_fonts import missing_fonts
+
+    return [
+        Warning(
+            f"A font the certificates need is not installed: {missing}.",
+            hint="Install Debian's fonts-noto-core and fonts-noto-cjk.",
+            id="certificates.W010",
+        )
+        for missing in missing_fonts()
+    ]

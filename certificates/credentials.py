@@ -15,20 +15,26 @@ import copy
 import gzip
 import hashlib
 import json
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 from django.conf import settings
 
+from lms.keys import (
+    B58_ALPHABET,
+    ED25519_PUB_MULTICODEC,
+    b58encode,
+    public_key_multibase,
+    signing_key,
+)
 from lms.links import base_url
+
+from .credential_texts import multilingual_fields
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -41,9 +47,6 @@ CRYPTOSUITE = "eddsa-jcs-2022"
 # The spec's minimum list length (16 KiB of bits) gives herd privacy.
 STATUS_LIST_SIZE = 131072
 STATUS_LIST_ID = 1
-_ED25519_PUB_MULTICODEC = b"\xed\x01"
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_key_lock = threading.Lock()
 
 
 class CredentialError(Exception):
@@ -53,20 +56,10 @@ class CredentialError(Exception):
 # --- encodings ---------------------------------------------------------------
 
 
-def b58encode(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    out = ""
-    while number:
-        number, rem = divmod(number, 58)
-        out = _B58[rem] + out
-    pad = len(data) - len(data.lstrip(b"\0"))
-    return "1" * pad + out
-
-
 def b58decode(text: str) -> bytes:
     number = 0
     for char in text:
-        index = _B58.find(char)
+        index = B58_ALPHABET.find(char)
         if index < 0:
             raise CredentialError("not base58btc")
         number = number * 58 + index
@@ -84,51 +77,15 @@ def context_document(url: str) -> dict:
 
 
 # --- keys ----------------------------------------------------------------------
-
-
-def signing_key() -> Ed25519PrivateKey:
-    """The issuer's Ed25519 key: ``CERTIFICATE_SIGNING_KEY`` (PEM), else a dev key.
-
-    The development key is generated once into ``DEV_SIGNING_KEY_PATH`` (under
-    the git-ignored ``var/``) and reused, so credentials stay verifiable across
-    restarts of a development machine.
-    """
-    pem = settings.CERTIFICATE_SIGNING_KEY
-    if pem:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise CredentialError("CERTIFICATE_SIGNING_KEY must be an Ed25519 key")
-        return key
-    path = Path(settings.DEV_SIGNING_KEY_PATH)
-    with _key_lock:
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            key = Ed25519PrivateKey.generate()
-            data = key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            tmp.chmod(0o600)
-            tmp.replace(path)
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    return key
-
-
-def public_key_multibase(public_key: Ed25519PublicKey) -> str:
-    raw = public_key.public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return "z" + b58encode(_ED25519_PUB_MULTICODEC + raw)
+# The signing key itself and its published form live in ``lms.keys``
+# (backups need them too).
 
 
 def public_key_from_multibase(value: str) -> Ed25519PublicKey:
     if not value.startswith("z"):
         raise CredentialError("publicKeyMultibase must be base58btc")
     data = b58decode(value[1:])
-    if data[:2] != _ED25519_PUB_MULTICODEC or len(data) != 34:
+    if data[:2] != ED25519_PUB_MULTICODEC or len(data) != 34:
         raise CredentialError("not an Ed25519 Multikey")
     return Ed25519PublicKey.from_public_bytes(data[2:])
 
@@ -201,7 +158,12 @@ def _issuer_reference() -> dict:
 
 
 def certificate_credential(certificate) -> dict:
-    """The unsigned ``OpenBadgeCredential`` of a certificate (data from the DB row)."""
+    """The unsigned ``OpenBadgeCredential`` of a certificate (data from the DB row).
+
+    ``name`` and ``description``, the credential's and the achievement's, are
+    arrays of language value objects in English and the holder's language
+    (``credential_texts``); the criteria narrative stays English.
+    """
     dates = certificate.dates_display
     hours = f" ({certificate.hours_display} hours)" if certificate.hours_display else ""
     achievement_id = (
@@ -209,11 +171,6 @@ def certificate_credential(certificate) -> dict:
     )
     office = certificate.office_name
     if certificate.webinar_id:
-        kind = "certificate of attendance"
-        description = (
-            f"{certificate.programme_title}: a WeGO webinar"
-            f"{' by ' + office if office else ''}."
-        )
         minutes = certificate.minutes_attended
         narrative = (
             f"Attended the webinar {certificate.programme_title}{hours}"
@@ -223,24 +180,21 @@ def certificate_credential(certificate) -> dict:
             ", meeting the webinar's minimum presence."
         )
     else:
-        kind = "certificate of completion"
-        description = (
-            f"{certificate.programme_title}: a WeGO training programme"
-            f"{' by ' + office if office else ''}."
-        )
         narrative = (
             f"Attended {certificate.programme_title}{hours}"
             f"{', ' + dates if dates else ''}"
             f"{', organised by ' + office if office else ''}"
             ", and had completion confirmed by its trainers."
         )
+    texts = multilingual_fields(certificate)
     return {
         "@context": [VC_V2, OB_V3],
         "id": credential_url(certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": _issuer_reference(),
         "validFrom": _iso(certificate.issued_at),
-        "name": f"{certificate.programme_title} — {kind}",
+        "name": texts["name"],
+        "description": texts["description"],
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "name": certificate.holder_name,
@@ -261,8 +215,8 @@ def certificate_credential(certificate) -> dict:
                 "id": achievement_id,
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
-                "name": certificate.programme_title,
-                "description": description,
+                "name": texts["achievement_name"],
+                "description": texts["achievement_description"],
                 "criteria": {"narrative": narrative},
             },
         },

@@ -2,7 +2,9 @@
 
 Fixed strings come from gettext, rendered once in English and once more in the
 holder's language under ``translation.override`` — one record, two languages.
-The QR code is inline SVG (segno) pointing at the public verify page.
+WeGO's mark and the QR code (segno) are inline SVG, drawn as vectors; the
+fonts are Noto, found through fontconfig (``pdf_fonts``) and embedded as
+subsets. A4 unless the holder's country uses Letter (``pdf_paper``).
 """
 
 import functools
@@ -19,8 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from lms.links import base_url
+from lms.timefmt import format_date
 
 from .credentials import verify_url
+from .pdf_fonts import font_stacks
+from .pdf_paper import PAPER_CSS, page_mm, paper_for
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +42,17 @@ FIXED_STRINGS = {
     "issued": _("Issued on"),
     "heading_attendance": _("Certificate of attendance"),
     "attended": _("for attending the webinar"),
+    "partners": _("Co-organised with"),
+    "statement": _(
+        "This is to certify that %(participant)s completed the programme %(programme)s."
+    ),
+    "statement_attendance": _(
+        "This is to certify that %(participant)s attended the webinar %(programme)s."
+    ),
 }
+ISSUER_NAME = "World Smart Sustainable Cities Organization"
+# Page margin and the printed sheet's inner padding, in millimetres.
+PAGE_MARGIN_MM = 8
 _local = threading.local()
 
 
@@ -91,6 +106,23 @@ def _strings(language: str, *, webinar: bool) -> dict:
         **strings,
         "heading": strings["heading_attendance"],
         "completed": strings["attended"],
+        "statement": strings["statement_attendance"],
+    }
+
+
+def _second_texts(certificate, language: str, strings: dict) -> dict:
+    """The holder-language lines: the statement and the dates."""
+    values = {
+        "participant": certificate.holder_name,
+        "programme": certificate.programme_title,
+    }
+    start, end = certificate.starts_on, certificate.ends_on
+    return {
+        "statement": strings["statement"] % values,
+        "dates": format_date(
+            start or end, end=end if start else None, language=language
+        ),
+        "issued": format_date(certificate.issued_at, language=language),
     }
 
 
@@ -103,7 +135,44 @@ def _default_template():
     )
 
 
-def certificate_context(certificate, *, preview: bool = False) -> dict:
+def _facts(certificate, en: dict, second: dict | None, texts: dict | None) -> list:
+    """The facts row: (key, value, value in the holder's language or "")."""
+    texts = texts or {}
+    issued = format_date(certificate.issued_at, language="en")
+    rows = [
+        ("dates", certificate.dates_display, texts.get("dates", "")),
+        ("hours", certificate.hours_display, ""),
+        ("office", certificate.office_name, ""),
+        ("issued", issued, texts.get("issued", "")),
+    ]
+    return [
+        {
+            "label": en[key],
+            "label_second": second[key] if second else "",
+            "value": value,
+            "value_second": other if other and other != value else "",
+        }
+        for key, value, other in rows
+        if value
+    ]
+
+
+def _geometry(paper: str, orientation: str) -> dict:
+    width, height = page_mm(paper, orientation)
+    return {
+        "paper": paper,
+        "paper_css": PAPER_CSS[paper],
+        "page_width": width,
+        "page_height": height,
+        "sheet_width": round(width - 2 * PAGE_MARGIN_MM, 1),
+        "sheet_height": round(height - 2 * PAGE_MARGIN_MM, 1),
+        "margin": PAGE_MARGIN_MM,
+    }
+
+
+def certificate_context(
+    certificate, *, preview: bool = False, paper: str | None = None
+) -> dict:
     from .models import WEBINAR_DEFAULT_BODY
 
     template = certificate.template
@@ -130,31 +199,49 @@ def certificate_context(certificate, *, preview: bool = False) -> dict:
                 "signature_src": _image_src(person["signature"], preview=preview),
             }
         )
+    second_strings = _strings(second, webinar=webinar) if second else None
+    body_language = template.language if template and title else "en"
+    orientation = template.orientation if template else "landscape"
+    partners = [
+        str(name) for name in (certificate.partner_names or []) if str(name).strip()
+    ]
+    second_texts = (
+        _second_texts(certificate, second, second_strings)
+        if second_strings and body_language != second
+        else None
+    )
     return {
+        **_geometry(paper or paper_for(certificate), orientation),
+        "fonts": font_stacks(),
+        "issuer_name": ISSUER_NAME,
+        "partners": partners,
+        "second_texts": second_texts,
+        "facts": _facts(certificate, en, second_strings, second_texts),
         "certificate": certificate,
         "template": template,
         "title": title or en["heading"],
         "body": body,
-        "body_language": (template.language if template and title else "en"),
-        "orientation": template.orientation if template else "landscape",
+        "body_language": body_language,
+        "orientation": orientation,
         "logo_src": _image_src(template.logo if template else None, preview=preview),
         "signatories": signatories,
         "en": en,
-        "second": _strings(second, webinar=webinar) if second else None,
+        "second": second_strings,
         "second_language": second,
         "verify_url": verify_url(certificate.code),
         "qr_svg": qr_svg(verify_url(certificate.code)),
         "preview": preview,
-        "compact": _is_long(certificate, body),
+        "compact": _is_long(certificate, body, partners),
     }
 
 
-def _is_long(certificate, body: str) -> bool:
+def _is_long(certificate, body: str, partners: list[str]) -> bool:
     """Whether the texts need the smaller type to stay clear of the QR code
     and the signatures on one page (thresholds checked by rendering long
     samples to PNG)."""
     return (
         len(body) > 230
+        or len(" · ".join(partners)) > 90
         or len(certificate.holder_name) > 32
         or len(certificate.organisation_name) + len(certificate.organisation_country)
         > 70
@@ -177,6 +264,7 @@ def sample_certificate(*, template=None):
         ends_on=date(2016, 10, 21),
         hours=Decimal("60"),
         office_name="WeGO Secretariat",
+        partner_names=["Seoul Human Resource Development Center"],
         language="" if template is not None and template.language != "en" else "ko",
         issued_at=timezone.now(),
         template=template,
@@ -199,10 +287,12 @@ def _html_to_pdf(html: str, *, identifier: bytes | None = None) -> bytes:
     )
 
 
-def render_certificate_pdf(certificate) -> bytes:
-    """The certificate as PDF bytes (one page, A4, the template's orientation)."""
+def render_certificate_pdf(certificate, *, paper: str | None = None) -> bytes:
+    """The certificate as PDF bytes: one page in the template's orientation,
+    on ``paper`` (``a4`` or ``letter``; default: the holder's country's)."""
     html = render_to_string(
-        "certificates/certificate_pdf.html", certificate_context(certificate)
+        "certificates/certificate_pdf.html",
+        certificate_context(certificate, paper=paper),
     )
     # The file identifier (trailer /ID) is the verification code, so tools can
     # read which certificate a file claims to be without parsing its pages.

@@ -8,7 +8,8 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.errors import DomainError
 from lms.links import base_url
+from lms.throttling import client_address, retry_after
 
 from . import credentials, selectors, services
 from .codes import normalise_code
 from .models import CertificateTemplate
 from .pdf import render_transcript_pdf
-from .ratelimit import lookup_allowed
+from .pdf_paper import parse_paper
 
 JSON_LD = "application/ld+json"
 
@@ -37,14 +39,14 @@ def _public_json(document: dict, *, content_type: str = JSON_LD) -> HttpResponse
     return response
 
 
-def _rate_limited(request, retry_after: int) -> HttpResponse:
+def _rate_limited(request, seconds: int) -> HttpResponse:
     response = render(
         request,
         "certificates/rate_limited.html",
-        {"retry_after": retry_after},
+        {"retry_after": seconds},
         status=429,
     )
-    response["Retry-After"] = str(retry_after)
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -59,9 +61,8 @@ def _unknown(request, code: str) -> HttpResponse:
 
 def _lookup(request, code: str):
     """(certificate, error response): the limit first, then the lookup."""
-    allowed, retry_after = lookup_allowed(request)
-    if not allowed:
-        return None, _rate_limited(request, retry_after)
+    if selectors.lookup_limited(address=client_address(request)):
+        return None, _rate_limited(request, retry_after(60))
     certificate = selectors.certificate_by_code(code=code)
     if certificate is None:
         return None, _unknown(request, code)
@@ -102,7 +103,11 @@ def verify(request, code: str):
 
 @require_GET
 def certificate_pdf(request, code: str):
-    """The PDF, public by code like the verify page; rendered now if missing."""
+    """The PDF, public by code like the verify page; rendered now if missing.
+
+    ``?paper=a4`` or ``?paper=letter`` asks for that size; without it the
+    holder's own (Letter in the Letter countries, else A4).
+    """
     certificate, error = _lookup(request, code)
     if error:
         return error
@@ -113,12 +118,19 @@ def certificate_pdf(request, code: str):
             {"certificate": certificate},
             status=410,
         )
-    if not certificate.pdf:
-        certificate = services.certificate_pdf_ensure(certificate=certificate)
+    raw_paper = request.GET.get("paper", "")
+    paper = parse_paper(raw_paper)
+    if raw_paper and paper is None:
+        return HttpResponseBadRequest(
+            _("Choose the paper size with paper=a4 or paper=letter."),
+            content_type="text/plain; charset=utf-8",
+        )
+    name = services.certificate_pdf_name(certificate=certificate, paper=paper)
+    suffix = f"-{paper}" if paper else ""
     response = FileResponse(
-        certificate.pdf.open("rb"),
+        default_storage.open(name, "rb"),
         content_type="application/pdf",
-        filename=f"certificate-{certificate.code}.pdf",
+        filename=f"certificate-{certificate.code}{suffix}.pdf",
     )
     response["Cache-Control"] = "private, max-age=300"
     return response
