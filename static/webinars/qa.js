@@ -5,7 +5,8 @@
  * The script starts from the state the page was rendered with (the
  * "qa-state" JSON: questions, polls and their event id), resumes the socket
  * from that id and applies each event as a change to that state; a
- * "snapshot" message (sent when too much was missed) replaces it whole. */
+ * "snapshot" message (sent when too much was missed) replaces it whole.
+ * Polls are drawn by qa-polls.js (loaded before this script). */
 (function () {
   "use strict";
   var root = document.getElementById("qa-root");
@@ -24,8 +25,10 @@
   if (isNaN(lastEventId)) { lastEventId = parseInt(root.dataset.lastEventId || "0", 10) || 0; }
   var questions = new Map();
   (initial.questions || []).forEach(function (q) { questions.set(q.id, q); });
-  var polls = new Map();
-  (initial.polls || []).forEach(function (p) { polls.set(p.id, p); });
+  var polls = window.WegoPolls ? window.WegoPolls({
+    t: t, canAct: canAct, moderator: moderator, initial: initial.polls || [],
+    send: function (message) { return send(message); }
+  }) : null;
   var socket = null;
   var attempt = 0;
   var failures = 0;
@@ -192,25 +195,6 @@
     window.requestAnimationFrame(render);
   }
 
-  function updatePoll(poll) {
-    polls.set(poll.id, poll);
-    var box = document.querySelector('[data-poll="' + poll.id + '"]');
-    if (!box) {
-      var section = document.getElementById("qa-polls");
-      if (section && !document.getElementById("qa-new-poll")) {
-        var note = el("p", "message", t("new_poll"));
-        note.id = "qa-new-poll";
-        section.insertBefore(note, section.children[1] || null);
-      }
-      return;
-    }
-    poll.options.forEach(function (option) {
-      box.querySelectorAll('[data-option="' + option.id + '"]').forEach(function (span) {
-        span.textContent = votesText(option.votes);
-      });
-    });
-  }
-
   function handle(message) {
     switch (message.type) {
       case "snapshot":
@@ -218,8 +202,7 @@
         message.questions.forEach(function (q) { questions.set(q.id, q); });
         lastEventId = message.last_event_id;
         setAttendees(message.attendees);
-        polls.clear();
-        (message.polls || []).forEach(updatePoll);
+        if (polls) { polls.replaceAll(message.polls || []); }
         scheduleRender();
         break;
       case "question.created":
@@ -228,7 +211,7 @@
       case "poll.updated":
         if (message.event_id <= lastEventId) { return; }
         lastEventId = message.event_id;
-        if (message.type === "poll.updated") { updatePoll(message.poll); return; }
+        if (message.type === "poll.updated") { if (polls) { polls.update(message.poll); } return; }
         if (message.type === "question.created" && pendingAsk !== null && message.question.text === pendingAsk.trim()) {
           askAccepted();
         }
@@ -243,11 +226,13 @@
         // The channel layer went away / came back: the socket stays open.
         if (message.code === "live_paused") { setStatus(message.message, "paused"); break; }
         if (message.code === "live_resumed") { setStatus(t("live"), "live"); break; }
+        if (message.code === "answer_saved") { setStatus(message.message, "notice"); break; }
         askAccepted(); // awaiting_approval, question_saved: the question is stored
         setStatus(message.message, "notice");
         break;
       case "error":
         pendingAsk = null;
+        if (polls) { polls.error(); }
         setStatus(message.message, "error");
         break;
       default:
