@@ -73,9 +73,9 @@ def completed(programme, trainer):
 @pytest.fixture(autouse=True)
 def _frozen_rate_window(monkeypatch):
     """Keep every lookup of a test in one rate-limit window (no minute rollover)."""
-    import certificates.ratelimit
+    import lms.throttling
 
-    monkeypatch.setattr(certificates.ratelimit, "_clock", lambda: 1_800_000_010.0)
+    monkeypatch.setattr(lms.throttling, "_clock", lambda: 1_800_000_010.0)
 
 
 @pytest.fixture(autouse=True)

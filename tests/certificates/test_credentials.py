@@ -45,7 +45,9 @@ def test_credential_is_an_open_badge_with_status_and_proof(client, certificate):
     assert subject["name"] == certificate.holder_name
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"]
-    assert achievement["name"] == "Seoul Program 2016"
+    assert achievement["name"] == [
+        {"@value": "Completion of Seoul Program 2016", "@language": "en"}
+    ]
     assert achievement["criteria"]["narrative"]
     assert document["validFrom"].endswith("Z")
     status = document["credentialStatus"]

@@ -140,8 +140,8 @@ def test_a_task_delivered_twice_renders_and_emails_once(completed, trainer):
     from certificates.tasks import render_certificate_pdf
 
     with mock.patch(
-        "certificates.services.render_certificate_pdf",
-        wraps=services.render_certificate_pdf,
+        "certificates.services.render.render_certificate_pdf",
+        wraps=services.render.render_certificate_pdf,
     ) as render:
         render_certificate_pdf.delay(certificate.pk)
         render_certificate_pdf.delay(certificate.pk)
@@ -149,17 +149,39 @@ def test_a_task_delivered_twice_renders_and_emails_once(completed, trainer):
     assert len(mail.outbox) == 1
 
 
+def test_a_send_repeated_after_a_crash_is_the_same_message(
+    completed, trainer, secretariat, django_capture_on_commit_callbacks
+):
+    """Killed between the send and the commit that records it, the next
+    delivery sends again: the copy carries the first one's Message-ID."""
+    certificate = services.certificate_issue(enrolment=completed, actor=trainer)
+    assert services.certificate_notify(certificate_id=certificate.pk)
+    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=None)
+    assert services.certificate_notify(certificate_id=certificate.pk)
+    first, again = (m.message()["Message-ID"] for m in mail.outbox[-2:])
+    assert first == again
+    assert first.startswith(f"<certificate-{certificate.code}-issued@")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_revoke(
+            certificate=certificate, actor=secretariat, reason="x"
+        )
+    revoked = mail.outbox[-1].message()["Message-ID"]
+    assert revoked.startswith(f"<certificate-{certificate.code}-revoked@")
+
+
 def test_a_crash_while_writing_never_leaves_a_half_written_pdf(completed, trainer):
     certificate = services.certificate_issue(enrolment=completed, actor=trainer)
     with (
-        mock.patch("certificates.services.os.replace", side_effect=OSError("disk")),
+        mock.patch(
+            "certificates.services.render.os.replace", side_effect=OSError("disk")
+        ),
         pytest.raises(OSError),
     ):
         services.certificate_render(certificate_id=certificate.pk)
     certificate.refresh_from_db()
     assert not certificate.pdf
     directory = os.path.dirname(
-        services.default_storage.path(f"certificates/pdf/{certificate.code}.pdf")
+        services.render.default_storage.path(f"certificates/pdf/{certificate.code}.pdf")
     )
     assert os.listdir(directory) == []
     assert services.certificate_render(certificate_id=certificate.pk) is True
@@ -207,7 +229,7 @@ def test_bulk_issuance_rerun_after_a_crash_issues_nothing_twice(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        mock.patch("certificates.services.certificate_ensure", crash_on_third),
+        mock.patch("certificates.services.jobs.certificate_ensure", crash_on_third),
         pytest.raises(SystemExit),
     ):
         services.job_run(job_id=job.pk)

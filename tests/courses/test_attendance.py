@@ -155,3 +155,60 @@ def test_webinar_presence_marks_attendance_but_never_overrides_a_trainer(
         is None
     )
     assert Attendance.objects.count() == 2
+
+
+def test_a_bulk_batch_writes_in_a_bounded_number_of_queries(
+    course, trainer, django_assert_max_num_queries
+):
+    """1,000 rows took over 4 s on PostgreSQL: an update_or_create (savepoint,
+    locking read, write) per row. Now the batch is one upsert statement."""
+    people = [_confirmed(course) for _ in range(30)]
+    sessions = list(course.sessions.all())
+    rows = [
+        {"session": s.pk, "participant": e.user_id, "status": "present"}
+        for e in people
+        for s in sessions
+    ]
+    with django_assert_max_num_queries(20):
+        saved = services.attendance_bulk_upsert(
+            programme=course, actor=trainer, rows=rows
+        )
+    assert len(saved) == 120
+    assert Attendance.objects.filter(enrolment__programme=course).count() == 120
+    # Sent again with other statuses: the same 120 rows, updated in place.
+    for i, row in enumerate(rows):
+        row["status"] = ("absent", "excused")[i % 2]
+    with django_assert_max_num_queries(20):
+        services.attendance_bulk_upsert(programme=course, actor=trainer, rows=rows)
+    kept = Attendance.objects.filter(enrolment__programme=course)
+    assert kept.count() == 120
+    assert kept.filter(status="absent").count() == 60
+    assert kept.filter(status="excused").count() == 60
+    assert set(kept.values_list("marked_by", flat=True)) == {trainer.pk}
+
+
+def test_a_cell_named_twice_in_one_batch_keeps_its_last_row(course, trainer):
+    enrolment = _confirmed(course)
+    first, second = list(course.sessions.all())[:2]
+    other = Attendance.objects.create(
+        session=second, enrolment=enrolment, status="excused", minutes=5
+    )
+    saved = services.attendance_bulk_upsert(
+        programme=course,
+        actor=trainer,
+        rows=[
+            {"session": first.pk, "participant": enrolment.user_id, "status": "absent"},
+            {
+                "session": first.pk,
+                "participant": enrolment.user_id,
+                "status": "present",
+                "minutes": 80,
+            },
+        ],
+    )
+    assert len(saved) == 2
+    mark = Attendance.objects.get(session=first, enrolment=enrolment)
+    assert (mark.status, mark.minutes) == ("present", 80)
+    # A cell the batch did not name is left as it was.
+    other.refresh_from_db()
+    assert (other.status, other.minutes) == ("excused", 5)

@@ -133,7 +133,7 @@ def test_an_organisation_change_bumps_everyone(demo):
 
 
 def test_renumbering_the_waitlist_in_bulk_bumps_the_programme(demo):
-    from courses.services.enrolment import _renumber_waitlist
+    from courses.services.waitlist import _renumber_waitlist
 
     enrolment = Enrolment.objects.first()
     Enrolment.objects.filter(pk=enrolment.pk).update(

@@ -1,7 +1,10 @@
-"""RELIABILITY 2 and 3: the race is real, the seat lock closes it, and the
-app refuses the isolation level under which the lock would not help."""
+"""The race is real, the seat lock closes it, and the app refuses the
+isolation level under which the lock would not help (docs/reliability.md,
+cases 2 and 3)."""
 
 import threading
+import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -11,6 +14,8 @@ from django.db import connection
 
 from courses import checks, services
 from courses.models import ProgrammePage
+from courses.services import applications, seats
+from lms.errors import NotFound
 from tests.factories import UserFactory
 
 from .factories import give_skill, make_programme, site_tree
@@ -47,10 +52,35 @@ def _two_at_once(programme, *, isolation=None):
 
 
 @pytest.fixture
-def race_window(settings):
-    settings.WEGO_TEST_HOOKS = True
-    settings.WEGO_TEST_SLEEP_AFTER_CAPACITY_CHECK = 1.0
-    return settings
+def race_window(monkeypatch):
+    """Widen the race window between reading and writing seats
+    (docs/reliability.md, case 2).
+
+    Every seat verdict (``_seats_for``, the capacity check) is followed by a
+    one-second pause before anything is written, wherever it is asked: in an
+    application and in a decision (``seats._allocate``).
+    """
+
+    def paused(seats_for):
+        def check(*args, **kwargs):
+            status = seats_for(*args, **kwargs)
+            time.sleep(1.0)
+            return status
+
+        return check
+
+    for module in (applications, seats):
+        monkeypatch.setattr(module, "_seats_for", paused(module._seats_for))
+    return monkeypatch
+
+
+def _capacity_without_lock(programme_id):
+    """``seats.lock_seats`` with the lock left out: the capacity, read plainly."""
+    row = ProgrammePage.objects.filter(pk=programme_id).order_by()
+    found = list(row.values_list("capacity", flat=True))
+    if not found:
+        raise NotFound("There is no such programme.")
+    return found[0]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +94,9 @@ def race_window(settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capacity_one_two_concurrent_applicants(race_window, lock, expected):
-    race_window.WEGO_TEST_DISABLE_SEAT_LOCK = not lock
+    if not lock:
+        for module in (applications, seats):
+            race_window.setattr(module, "lock_seats", _capacity_without_lock)
     programme = make_programme(office=site_tree()[1], capacity=1)
     assert _two_at_once(programme) == expected
 
@@ -136,21 +168,14 @@ def test_the_configured_settings_pass_the_startup_check():
     assert [e for e in run_checks() if e.id.startswith("courses.")] == []
 
 
-def test_deploy_check_fails_when_test_hooks_are_on(settings):
-    settings.WEGO_TEST_HOOKS = True
-    assert [e.id for e in checks.check_test_hooks_off()] == ["courses.E003"]
-    settings.WEGO_TEST_HOOKS = False
-    assert checks.check_test_hooks_off() == []
-
-
-def test_hooks_are_inert_without_the_test_switch(settings, db):
-    """The sleep and the lock switch are ignored unless WEGO_TEST_HOOKS is on."""
-    settings.WEGO_TEST_SLEEP_AFTER_CAPACITY_CHECK = 30
-    settings.WEGO_TEST_DISABLE_SEAT_LOCK = True
-    from courses.services import enrolment
-
-    assert enrolment._test_hook("WEGO_TEST_DISABLE_SEAT_LOCK", False) is False
-    assert enrolment._test_hook("WEGO_TEST_SLEEP_AFTER_CAPACITY_CHECK", 0) == 0
+def test_the_seat_services_carry_no_test_switches():
+    """The race window and the missing lock above are monkeypatched here:
+    nothing in the services reads a test-only setting or hook, so nothing
+    can change how seats are given out in production."""
+    for path in Path(services.__file__).parent.glob("*.py"):
+        text = path.read_text()
+        for switch in ("WEGO_TEST", "_test_hook", "_after_capacity_check"):
+            assert switch not in text, f"{path.name} mentions {switch}"
 
 
 @pytest.mark.postgres

@@ -10,5 +10,5 @@ import os
 from lms.settings.test import *  # noqa: F403
 
 if os.environ.get("WEGO_MAIL_DIR"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "tests.e2e.mail_backend.AtomicFileBackend"
     EMAIL_FILE_PATH = os.environ["WEGO_MAIL_DIR"]

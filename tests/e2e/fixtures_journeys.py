@@ -69,7 +69,7 @@ class JourneyServer:
 def journey_server(tmp_path_factory):
     """Daphne on a migrated, demo-seeded SQLite file; e-mail written to files."""
     base = tmp_path_factory.mktemp("journeys")
-    db_path = seeded_sqlite(base / "db.sqlite3")
+    db_path = seeded_sqlite(base / "db.sqlite3", media=base / "media")
     mail_dir = base / "mail"
     mail_dir.mkdir()
     env = base_env(

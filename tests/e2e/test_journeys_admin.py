@@ -127,7 +127,7 @@ def test_trainer_marks_confirms_issues_and_the_certificate_is_verified_then_revo
     expect(card.locator("code")).to_have_text(code)
     shot(participant, "j4-06-my-certificates")
     with participant.expect_download() as download_info:
-        card.get_by_role("link", name="Download PDF").click()
+        card.get_by_role("link", name="Download PDF (A4)").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as pdf:

@@ -97,17 +97,27 @@ def _visit(page, url: str, width: int, name: str) -> list[str]:
     response = page.goto(url)
     assert response.status < 400, (url, response.status)
     page.wait_for_load_state()
+    # Every picture is there once it is due (lazy ones are loaded now).
+    broken = page.evaluate(
+        """async () => {
+            const images = [...document.images];
+            images.forEach(i => { i.loading = 'eager'; });
+            await Promise.all(images.map(i => i.decode().catch(() => null)));
+            return images.filter(i => !i.naturalWidth).map(i => i.currentSrc || i.src);
+        }"""
+    )
     shot(page, name)
+    problems = [f"{url}: image not shown: {src}" for src in broken]
     wide = page.evaluate("document.documentElement.scrollWidth")
     if wide <= width:
-        return []
+        return problems
     culprits = page.evaluate(
         """(width) => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > width + 1)
             .slice(0, 3).map(e => e.tagName + '.' + e.className)""",
         width,
     )
-    return [f"{url} at {width}px is {wide}px wide: {culprits}"]
+    return [*problems, f"{url} at {width}px is {wide}px wide: {culprits}"]
 
 
 @pytest.mark.parametrize("who", list(PEOPLE))

@@ -64,3 +64,40 @@ async def test_malformed_frame_gets_an_error_and_the_socket_stays_open():
     await communicator.send_json_to({"type": "ping"})
     assert (await communicator.receive_json_from())["type"] == "pong"
     await communicator.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("origin", "host", "accepted"),
+    [
+        (b"http://127.0.0.1:8000", b"127.0.0.1:8000", True),
+        # Same host name, another port: another program's page (issue 14).
+        (b"http://127.0.0.1:9999", b"127.0.0.1:8000", False),
+        (b"http://localhost:8000", b"127.0.0.1:8000", False),
+        (b"http://127.0.0.1", b"127.0.0.1:8000", False),
+        # Default ports, and a Host without one (TLS ended at nginx).
+        (b"http://localhost", b"localhost:80", True),
+        (b"https://localhost", b"localhost", True),
+        (b"https://localhost", b"localhost:80", False),
+        (b"http://127.0.0.1:notaport", b"127.0.0.1:8000", False),
+        (b"null", b"127.0.0.1:8000", False),
+    ],
+)
+async def test_websocket_origin_must_match_the_host_and_port(origin, host, accepted):
+    communicator, connected = await _connect(
+        "/ws/ping/", [(b"origin", origin), (b"host", host)]
+    )
+    assert connected is accepted, (origin, host)
+    if connected:
+        await communicator.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_websocket_origin_listed_as_trusted_is_accepted(settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["http://localhost:5173"]
+    communicator, connected = await _connect(
+        "/ws/ping/",
+        [(b"origin", b"http://localhost:5173"), (b"host", b"127.0.0.1:8000")],
+    )
+    assert connected
+    await communicator.disconnect()

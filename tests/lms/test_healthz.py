@@ -1,9 +1,22 @@
 import pytest
 
 
-def test_healthz_reports_every_component(client, db):
+@pytest.fixture
+def fresh_channel_layer():
+    """The layer as a new process has it: an earlier test's receiver left on
+    another (closed) event loop would make this one's round trip fail with
+    channels-redis's "two event loops" error, which no server process meets
+    (/healthz runs on the server's own loop)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def test_healthz_reports_every_component(client, db, fresh_channel_layer):
     response = client.get("/healthz")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ok"
     assert set(body) >= {"database", "channel_layer", "broker"}

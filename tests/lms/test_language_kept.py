@@ -131,6 +131,10 @@ def test_korean_profile_gets_korean_pages_after_sign_in(demo):
     html = page.content.decode()
     assert '<html lang="ko"' in html
     assert "내 프로그램" in html  # "My programmes"
+    # The sign-in message on that page is Korean too (it was written in the
+    # language of the English log-in page: "Successfully signed in as …").
+    assert "Successfully signed in" not in html
+    assert "으로 로그인 되었습니다" in html  # allauth's Korean for it
     # Without a next page: the Korean home page.
     client = Client()
     response = client.post(

@@ -122,3 +122,14 @@ def test_a_successful_token_sign_in_clears_earlier_failures(db):
     assert token(email=user.email, password=PASSWORD).status_code == 200
     web_fail(user, 3)
     assert token(email=user.email, password=PASSWORD).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_lock_out_records_the_connecting_address_not_a_forwarded_for_header():
+    from axes.models import AccessAttempt
+
+    user = UserFactory()
+    client = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    client.post(reverse("account_login"), {"login": user.email, "password": "x"})
+    addresses = set(AccessAttempt.objects.values_list("ip_address", flat=True))
+    assert addresses == {"198.51.100.7"}

@@ -87,3 +87,74 @@ def test_seed_demo_says_one_line_and_logs_nothing_below_errors(demo):
     assert stream.getvalue() == ""
     # Logging is back on afterwards.
     assert not logging.getLogger("wagtail").manager.disable
+
+
+def test_second_seed_publishes_only_what_follows_the_clock(demo):
+    """A second ``make run`` re-published every demo page (45 revisions, most of
+    its 10 s); now only pages whose content moved get a new revision."""
+    from wagtail.models import Revision
+
+    before = Revision.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    republished = set(
+        Revision.objects.order_by("pk")[before:].values_list("object_str", flat=True)
+    )
+    # The live webinar starts ten minutes before "now"; programmes whose
+    # enrolment window is relative to today move with it too. Nothing else.
+    assert "Digital services for citizens: live Q&A" in republished
+    assert len(republished) <= 4, republished
+    assert "WeGO Secretariat" not in republished
+
+
+def test_demo_page_edits_are_published_again(demo):
+    """Only unchanged pages are skipped: an edited one gets its content back."""
+    from cms.models import RegionalOfficePage
+
+    office = RegionalOfficePage.objects.get(slug="secretariat-seoul")
+    title = office.title
+    office.title = "Edited by someone"
+    office.save_revision().publish()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    office.refresh_from_db()
+    assert office.title == title
+    assert office.live_revision.content["title"] == title
+
+
+def test_demo_passwords_are_reset_without_hashing_per_account(demo):
+    user = User.objects.get(email="trainer@wego.example")
+    user.set_password("changed")
+    user.save()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    user.refresh_from_db()
+    assert user.check_password("wego-demo")
+
+
+def test_seed_migrate_says_up_to_date_when_nothing_is_unapplied(demo):
+    import io
+
+    from lms.management.commands.seed_demo import unapplied_migrations
+
+    assert unapplied_migrations() == 0
+    out = io.StringIO()
+    call_command("seed_demo", "--migrate", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert lines[0] == "Database: up to date"
+    assert lines[-1].startswith("Demo content is ready")
+
+
+def test_the_live_demo_webinar_counts_for_the_egovframe_training(demo):
+    """Presence in the live webinar becomes attendance a trainer can see."""
+    from webinars.demo import LIVE_SLUG
+    from webinars.models import WebinarPage
+
+    def linked():
+        live = WebinarPage.objects.get(slug=LIVE_SLUG)
+        return live.programme_session
+
+    session = linked()
+    assert session is not None
+    assert session.programme.slug == "egovframe-technical-training"
+    assert session == session.programme.sessions.order_by("starts_at", "pk").first()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert linked() == session
+    assert WebinarPage.objects.filter(slug=LIVE_SLUG).count() == 1

@@ -54,7 +54,7 @@ def test_database_and_redis_urls_select_real_services():
     assert probe["layer"] == "channels_redis.core.RedisChannelLayer"
     assert probe["eager"] is False
     assert probe["broker"] == "redis://cache.example:6379/0"
-    assert probe["cache"] == "lms.cache.ResilientRedisCache"
+    assert probe["cache"] == "django_redis.cache.RedisCache"
 
 
 def _deploy_check(env: dict) -> subprocess.CompletedProcess:

@@ -54,10 +54,11 @@ def test_the_next_window_starts_afresh(three_a_minute, monkeypatch):
 def test_parallel_hits_on_redis_are_each_counted_once(settings):
     import uuid
 
-    from lms.cache import ResilientRedisCache, count_hit
+    from lms.cache import count_hit
+    from tests.lms.test_cache import production_cache
 
-    redis_cache = ResilientRedisCache(
-        settings.REDIS_URL, {"KEY_PREFIX": f"wego-test-{uuid.uuid4().hex}"}
+    redis_cache = production_cache(
+        settings.REDIS_URL, KEY_PREFIX=f"wego-test-{uuid.uuid4().hex}"
     )
     with ThreadPoolExecutor(8) as pool:
         counts = list(
@@ -71,10 +72,11 @@ def test_parallel_hits_on_redis_are_each_counted_once(settings):
 
 
 def test_with_redis_down_nobody_is_refused():
-    from lms.cache import ResilientRedisCache, count_hit
+    from lms.cache import count_hit
+    from tests.lms.test_cache import production_cache
 
-    down = ResilientRedisCache(
+    down = production_cache(
         "redis://127.0.0.1:1/0",
-        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+        OPTIONS={"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
     )
     assert count_hit("user:7:window", timeout=30, cache=down) == 0

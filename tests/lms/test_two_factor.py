@@ -230,3 +230,24 @@ def test_two_factor_is_required_by_default_in_production():
 
     text = Path("lms/settings/production.py").read_text()
     assert 'env.bool("REQUIRE_TWO_FACTOR", default=True)' in text
+
+
+def test_the_code_page_shows_cancel_as_the_secondary_action(officer):
+    """Seen at 390 px: "Sign In" and "Cancel" were two identical primary buttons."""
+    import re
+
+    client = Client()
+    client.post(
+        reverse("account_login"), {"login": officer.email, "password": PASSWORD}
+    )
+    html = client.get(reverse("mfa_authenticate")).content.decode()
+    buttons = re.findall(r"<button[^>]*>\s*([^<]+?)\s*</button>", html)
+    classes = {
+        label: cls
+        for cls, label in re.findall(
+            r'<button class="([^"]+)"[^>]*>\s*([^<]+?)\s*</button>', html
+        )
+    }
+    assert "Sign In" in buttons and "Cancel" in buttons, buttons
+    assert classes["Sign In"] == "button"
+    assert classes["Cancel"] == "button button-secondary"

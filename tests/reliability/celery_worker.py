@@ -28,10 +28,10 @@ django.setup()
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-import certificates.services as services  # noqa: E402
+import certificates.services.render as render_service  # noqa: E402
 from lms.celery import app  # noqa: E402
 
-_render = services.render_certificate_pdf
+_render = render_service.render_certificate_pdf
 
 
 def _slow_render(certificate):
@@ -39,7 +39,7 @@ def _slow_render(certificate):
     return _render(certificate)
 
 
-services.render_certificate_pdf = _slow_render
+render_service.render_certificate_pdf = _slow_render
 
 app.conf.broker_transport_options = {
     **app.conf.broker_transport_options,

@@ -86,17 +86,31 @@ def run_manage(args: list[str], env: dict[str, str], timeout: float = 900) -> No
         )
 
 
-def seeded_sqlite(target: Path) -> Path:
-    """A migrated SQLite file with the demo content, copied from a cache."""
+def seeded_sqlite(target: Path, media: Path | None = None) -> Path:
+    """A migrated SQLite file with the demo content, copied from a cache; with
+    ``media``, the files the seeding made (the demo's images and their
+    renditions) are copied there too, for a server whose MEDIA_ROOT it is."""
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    cached = CACHE_DIR / f"seeded-{_seed_state_key()}.sqlite3"
+    key = _seed_state_key()
+    cached = CACHE_DIR / f"seeded-{key}.sqlite3"
+    cached_media = CACHE_DIR / f"seeded-{key}-media"
     if not cached.exists():
-        building = CACHE_DIR / f"building-{os.getpid()}-{time.time_ns()}.sqlite3"
-        env = base_env(DATABASE_URL=f"sqlite:///{building}")
+        stamp = f"{os.getpid()}-{time.time_ns()}"
+        building = CACHE_DIR / f"building-{stamp}.sqlite3"
+        building_media = CACHE_DIR / f"building-{stamp}-media"
+        env = base_env(
+            DATABASE_URL=f"sqlite:///{building}", MEDIA_ROOT=str(building_media)
+        )
         run_manage(["migrate", "--noinput"], env)
         run_manage(["seed_demo"], env)
+        building_media.mkdir(exist_ok=True)
+        if cached_media.exists():
+            shutil.rmtree(cached_media)
+        os.replace(building_media, cached_media)
         os.replace(building, cached)
     shutil.copyfile(cached, target)
+    if media is not None and cached_media.exists():
+        shutil.copytree(cached_media, media, dirs_exist_ok=True)
     return target
 
 

@@ -54,7 +54,7 @@ def _socket(base: str, webinar: int, token: str, since: int | None = None):
     opener = connect(
         url,
         additional_headers={"Authorization": f"Token {token}"},
-        origin="http://127.0.0.1",
+        origin=base,
         open_timeout=15,
     )
     return opener.__enter__()

@@ -1,5 +1,5 @@
-"""A task that outlives the broker's visibility timeout (RELIABILITY 15;
-CI's second pass).
+"""A task that outlives the broker's visibility timeout
+(docs/reliability.md, case 15; CI's second pass).
 
 With Redis as broker, a message not acknowledged within the visibility timeout
 is delivered again, even though its first delivery is still running. The

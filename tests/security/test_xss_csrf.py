@@ -70,7 +70,7 @@ def test_hostile_question_and_profile_text_is_escaped_on_every_page(world, probe
 
 
 # The quote-bearing probe is left out here: it makes SQLite's FTS5 raise a
-# syntax error (reported to the cms owner, see the README's Reliability notes).
+# syntax error (reported to the cms owner; see docs/reliability.md, case 28).
 @pytest.mark.parametrize("probe", PROBES[:1])
 def test_search_query_is_escaped(client, world, probe):
     response = client.get("/search/", {"q": probe})

@@ -134,11 +134,13 @@ def test_every_webinar_operation_documents_examples_and_errors():
     operations = [
         (path, method, op)
         for path, ops in schema["paths"].items()
-        if path.startswith(("/api/v1/webinars/", "/api/v1/questions/"))
+        if path.startswith(
+            ("/api/v1/webinars/", "/api/v1/questions/", "/api/v1/polls/")
+        )
         and "certificates" not in path
         for method, op in ops.items()
     ]
-    assert len(operations) == 8
+    assert len(operations) == 10
     for path, method, op in operations:
         responses = op["responses"]
         successes = [c for c in responses if c.startswith("2")]
@@ -150,3 +152,31 @@ def test_every_webinar_operation_documents_examples_and_errors():
         if method in ("post",) and op.get("requestBody"):
             body = op["requestBody"]["content"]["application/json"]
             assert body.get("examples"), (method, path, "request")
+
+
+# One validation for a question's text, whichever door it comes through (the
+# socket's ``ask`` uses the same list: tests/webinars/test_consumer.py).
+TEXT_CASES = [
+    ({"text": 123}, "invalid_text"),
+    ({"text": True}, "invalid_text"),
+    ({"text": ["a"]}, "invalid_text"),
+    ({"text": {"b": 1}}, "invalid_text"),
+    ({}, "invalid_text"),
+    ({"text": None}, "invalid_text"),
+    ({"text": ""}, "empty_question"),
+    ({"text": "   "}, "empty_question"),
+    ({"text": "x" * 501}, "question_too_long"),
+    ({"text": "bell\x07"}, "invalid_text"),
+]
+
+
+@pytest.mark.parametrize(("body", "code"), TEXT_CASES)
+def test_the_api_validates_question_text_as_the_socket_does(
+    webinar, attendee, body, code
+):
+    response = api(attendee).post(
+        f"/api/v1/webinars/{webinar.pk}/questions/", body, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == code and response.json()["detail"]
+    assert not Question.objects.exists()

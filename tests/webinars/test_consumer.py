@@ -381,3 +381,15 @@ async def test_odd_frames_get_error_frames_and_the_socket_stays_open(webinar, at
     await alice.send_json_to({"type": "vote", "question": question.pk})
     assert (await receive(alice, "question.updated"))["question"]["votes"] == 1
     await alice.disconnect()
+
+
+async def test_the_socket_validates_question_text_as_the_api_does(webinar, attendee):
+    from tests.webinars.test_api import TEXT_CASES
+
+    alice, _ = await joined(webinar, attendee)
+    for body, code in TEXT_CASES:
+        await alice.send_json_to({"type": "ask", **body})
+        error = await receive(alice, "error")
+        assert error["code"] == code, body
+    assert await database_sync_to_async(Question.objects.count)() == 0
+    await alice.disconnect()

@@ -57,8 +57,10 @@ def _start_daphne(env: dict, port: int) -> subprocess.Popen:
 async def _cross(ports, webinar_id, keys) -> dict:
     import websockets
 
+    # Each socket's Origin is the server it opens to (host and port checked).
     headers = [
-        {"Authorization": f"Token {key}", "Origin": "http://localhost"} for key in keys
+        {"Authorization": f"Token {key}", "Origin": f"http://127.0.0.1:{port}"}
+        for key, port in zip(keys, ports, strict=False)
     ]
     path = f"/ws/webinars/{webinar_id}/qa/"
     async with (

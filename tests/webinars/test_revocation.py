@@ -1,4 +1,4 @@
-"""RELIABILITY 38: revocation reaches open Q&A sockets.
+"""Revocation reaches open Q&A sockets (docs/reliability.md, case 38).
 
 Log-out, deactivation, a new password, a revoked token or a removed
 registration close the open sockets concerned (pushed through the person's

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.cache import cache
 from django.utils import timezone
 
 from lms.errors import DomainError
@@ -106,7 +107,7 @@ def test_one_question_per_ten_seconds_per_person(webinar, attendee, attendee2):
 
 
 def test_votes_are_rate_limited(webinar, attendee, attendee2, monkeypatch):
-    monkeypatch.setattr(services, "VOTES_PER_WINDOW", 3)
+    monkeypatch.setattr(services.base, "VOTES_PER_WINDOW", 3)
     question = services.question_ask(webinar=webinar, user=attendee2, text="Vote me")
     for _ in range(3):
         services.question_vote(webinar=webinar, question_id=question.pk, user=attendee)
@@ -326,9 +327,12 @@ def test_polls_single_and_multiple_choice(webinar, attendee, attendee2, host):
     services.poll_vote(
         webinar=webinar, user=attendee, poll_id=poll.pk, option_ids=[a.pk]
     )
-    services.poll_vote(
-        webinar=webinar, user=attendee, poll_id=poll.pk, option_ids=[b.pk]
-    )
+    # Once answered, a poll is answered: a second answer is refused.
+    with pytest.raises(DomainError) as exc:
+        services.poll_vote(
+            webinar=webinar, user=attendee, poll_id=poll.pk, option_ids=[b.pk]
+        )
+    assert exc.value.code == "already_answered" and exc.value.status == 409
     with pytest.raises(DomainError):
         services.poll_vote(
             webinar=webinar, user=attendee2, poll_id=poll.pk, option_ids=[a.pk, b.pk]
@@ -344,7 +348,7 @@ def test_polls_single_and_multiple_choice(webinar, attendee, attendee2, host):
     )
     from webinars.selectors import poll_state
 
-    assert [o["votes"] for o in poll_state(poll)["options"]] == [0, 1, 0]
+    assert [o["votes"] for o in poll_state(poll)["options"]] == [1, 0, 0]
     assert [o["votes"] for o in poll_state(multi)["options"]] == [1, 1]
     services.poll_close(webinar=webinar, user=host, poll_id=poll.pk)
     with pytest.raises(DomainError) as exc:
@@ -461,9 +465,9 @@ def test_limiters_fail_open_when_the_cache_is_down(webinar, attendee, monkeypatc
     def down(*args, **kwargs):
         raise ConnectionError("Redis is away")
 
-    monkeypatch.setattr(services.cache, "add", lambda *a, **k: False)
-    monkeypatch.setattr(services.cache, "get", lambda *a, **k: None)
-    monkeypatch.setattr(services.cache, "incr", down)
+    monkeypatch.setattr(cache, "add", lambda *a, **k: False)
+    monkeypatch.setattr(cache, "get", lambda *a, **k: None)
+    monkeypatch.setattr(cache, "incr", down)
     first = services.question_ask(webinar=webinar, user=attendee, text="One")
     second = services.question_ask(webinar=webinar, user=attendee, text="Two")
     assert [first.status, second.status] == ["visible", "visible"]
