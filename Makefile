@@ -15,7 +15,7 @@ export WEGO_SERVED_URL ?= http://$(SERVED_HOST):$(PORT)
 PYTEST_ARGS ?= -n 2 --dist loadfile -m "not e2e"
 E2E_ARGS ?= -p no:xdist -m e2e
 
-.PHONY: run test lint format migrate seed static install install-dev worker beat serve prod backup clean messages
+.PHONY: lock run test lint format migrate seed static install install-dev worker beat serve prod backup clean messages
 
 $(BIN)/activate:
 	@echo "Python: creating $(VENV)"
@@ -24,14 +24,23 @@ $(BIN)/activate:
 
 $(VENV)/.installed: $(BIN)/activate requirements/base.txt
 	@echo "Python packages: installing into $(VENV)"
-	@$(BIN)/pip install --quiet -r requirements/base.txt
+	@$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# The locks, with every file's hash, from requirements/*.in (pins kept unless
+# an .in file asks for another version; `--upgrade-package NAME` to move one).
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: $(BIN)/activate
+	$(BIN)/pip install --quiet pip-tools
+	$(PIP_COMPILE) --output-file=requirements/base.txt requirements/base.in
+	$(PIP_COMPILE) --output-file=requirements/dev.txt requirements/dev.in
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
@@ -39,8 +48,11 @@ migrate: install
 	@echo "Database: migrating"
 	@$(PY) manage.py migrate --noinput --verbosity 0
 
-seed: migrate
-	@$(PY) manage.py seed_demo
+# Migrations are applied in the seeding process, and only when some are
+# unapplied (a second start skips migrate altogether).
+seed: install
+	@mkdir -p var
+	@$(PY) manage.py seed_demo --migrate
 
 # collectstatic (hashing and compressing every file: most of a first start) runs
 # only when there is no copy yet or a source changed since the last one.
@@ -86,6 +98,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

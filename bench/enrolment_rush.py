@@ -12,7 +12,7 @@ or through ``make prod`` (nginx → gunicorn, one worker per core) on the same
 database: ``--url http://127.0.0.1:8080 --topology "make prod"``.
 
 The seat lock covers only the narrow ``courses_programmepage`` row for one
-aggregate and two inserts (see ``courses.services.enrolment``); with 500
+aggregate and two inserts (see ``courses.services.seats``); with 500
 requests arriving at once, latency is mostly the wait for a free worker.
 
 Each crowd user signs in through ``POST /api/v1/auth/token/``. That endpoint

@@ -18,7 +18,7 @@ table; the figures go to ``bench/results/pages.json``.
 Topologies:
 * ``daphne``: one Daphne process, what ``make run`` starts.
 * ``gunicorn``: the production HTTP topology, gunicorn with sync workers (one
-  per core) in front of ``lms.wsgi`` (WebSockets stay on Daphne, see README).
+  per core) in front of ``lms.wsgi`` (WebSockets stay on Daphne, see docs/deploy.md).
 
 Each server keeps its database connections as in production: ``lms.wsgi``
 keeps them for 60 s (``CONN_MAX_AGE``), Daphne opens one per request.

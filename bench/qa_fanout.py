@@ -248,7 +248,7 @@ async def client_worker(spec: dict) -> dict:
             url,
             additional_headers={
                 "Authorization": f"Token {key}",
-                "Origin": "http://localhost",
+                "Origin": f"http://127.0.0.1:{port}",
             },
             max_queue=None,
             open_timeout=120,
@@ -305,7 +305,7 @@ async def drive(ports, path, keys, duration, q_rate, v_rate) -> dict:
             f"ws://127.0.0.1:{ports[i % len(ports)]}{path}",
             additional_headers={
                 "Authorization": f"Token {key}",
-                "Origin": "http://localhost",
+                "Origin": f"http://127.0.0.1:{ports[i % len(ports)]}",
             },
             max_queue=None,
             open_timeout=120,
