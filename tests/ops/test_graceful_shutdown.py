@@ -15,6 +15,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -182,14 +183,16 @@ def _wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _serve_env(tmp_path, bin_dir) -> dict[str, str]:
+def _serve_env(
+    tmp_path, bin_dir, settings: str = "tests.ops.serve_settings"
+) -> dict[str, str]:
     database = seeded_sqlite(tmp_path / "db.sqlite3")
     return _env(
         BIN=str(bin_dir),
         DATABASE_URL=f"sqlite:///{database}",
         # Only makes bin/serve start the worker: the fake worker never connects.
         REDIS_URL="redis://127.0.0.1:1/0",
-        DJANGO_SETTINGS_MODULE="tests.ops.serve_settings",
+        DJANGO_SETTINGS_MODULE=settings,
         LOG_LEVEL="WARNING",
     )
 
@@ -283,3 +286,32 @@ def test_sigterm_to_make_serve_stops_daphne_within_10_seconds(tmp_path, fake_bin
             socket.create_connection(("127.0.0.1", port), timeout=2).close()
     finally:
         stop(make, signal.SIGKILL)
+
+
+def test_sigterm_stops_everything_while_healthz_still_fails(tmp_path, fake_bin):
+    """bin/serve's "is listening" announcer polls /healthz until it answers 200.
+    A SIGTERM before that (a slow first answer on a loaded machine, or a
+    component down) left it polling a closed port for two minutes, so the
+    process group outlived the 10 s a supervisor allows (CI, stop 21)."""
+    bin_dir, _starts = fake_bin
+    port = free_port()
+    serve = subprocess.Popen(
+        ["bin/serve", "127.0.0.1", str(port)],
+        cwd=ROOT,
+        env=_serve_env(tmp_path, bin_dir, "tests.ops.serve_unhealthy_settings"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/robots.txt", deadline=60)
+        with pytest.raises(urllib.error.HTTPError) as unhealthy:
+            _get(f"http://127.0.0.1:{port}/healthz")
+        assert unhealthy.value.code == 503
+        serve.send_signal(signal.SIGTERM)
+        assert _wait_gone(serve, 10) < 10
+        _wait_for(lambda: not _group_alive(serve.pid), 3, "every process to exit")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(serve.pid, signal.SIGKILL)
+        stop(serve, signal.SIGKILL)
