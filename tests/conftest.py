@@ -5,11 +5,13 @@ second pass; on the embedded defaults they are deselected (not skipped), and
 under ``WEGO_REAL_SERVICES=1`` an unreachable service fails the run.
 """
 
+import inspect
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from django.conf import settings
 
 from tests.factories import OrganisationFactory, UserFactory
@@ -157,6 +159,24 @@ def _keep_the_test_transaction_open(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _qa_rooms_settle(request):
+    """After an asyncio test, let the Q&A readers it woke return before
+    pytest-asyncio closes the loop: the loop's close cancels what is left and
+    waits for it, and a cancellation swallowed inside a Redis read (pass 2)
+    made that wait endless (``webinars.rooms.settle``)."""
+    if inspect.iscoroutinefunction(getattr(request.node, "function", None)):
+        request.getfixturevalue("_qa_rooms_settled")
+
+
+@pytest_asyncio.fixture
+async def _qa_rooms_settled():
+    yield
+    from webinars import rooms
+
+    assert await rooms.settle(), "a Q&A reader or background task did not finish"
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the default language, as every request does: a
     ``/ko/`` request leaves Korean active in the thread (LocaleMiddleware does
@@ -233,6 +253,7 @@ _SAFE_BEFORE_SEEDING = {
     "_keep_the_test_transaction_open",
     "_live_server_helper",
     "_default_language",
+    "_qa_rooms_settle",
     "_media_and_cache",
     "_pw_trace_api_requests",
     "_session_faker",

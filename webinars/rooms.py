@@ -227,6 +227,8 @@ class Hub:
         """
         if not self.rooms and not self.joined_at and self.reader is not None:
             channel = self.channel
+            _stopping.add(self.reader)
+            self.reader.add_done_callback(_stopping.discard)
             self.reader = None
             self.channel = None
             if channel is not None:
@@ -406,6 +408,35 @@ class Hub:
 # only weak references to tasks, so an unreferenced one can be collected
 # mid-flight (asyncio.create_task's documentation).
 _background: set[asyncio.Task] = set()
+
+
+# Readers woken to stop (``Hub._stop_if_idle``) until they have returned.
+_stopping: set[asyncio.Task] = set()
+
+
+async def settle(timeout: float = 5.0) -> bool:
+    """Wait until this loop's woken readers and fire-and-forget tasks are done.
+
+    For whoever is about to close the loop (the tests do, after each one):
+    cancelling a reader blocked in channels-redis's pop can be swallowed in
+    redis-py's read, and a loop that waits for its cancelled tasks then waits
+    for ever; a reader that was woken returns by itself. Returns whether
+    everything finished within ``timeout`` seconds.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        waiting = {
+            task
+            for task in (*_background, *_stopping)
+            if task.get_loop() is loop and not task.done()
+        }
+        left = deadline - loop.time()
+        if not waiting:
+            return True
+        if left <= 0:
+            return False
+        await asyncio.wait(waiting, timeout=left)
 
 
 def _spawn(coroutine) -> asyncio.Task:

@@ -111,9 +111,6 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last of the stack proper, as its documentation asks.
     "axes.middleware.AxesMiddleware",
-    # Signed-in page cache (cms): answers after sessions, auth, CSRF, messages
-    # and CSP have seen the request, so its answers go back through them all.
-    "cms.signed_in_cache.SignedInPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -196,6 +193,8 @@ REDIS_CACHE_OPTIONS = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 if REDIS_URL:
+    from lms.redis_layer import connection_class as redis_layer_connection_class
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -215,6 +214,8 @@ if REDIS_URL:
                         # A connection idle this long is PINGed before use, so
                         # one left over from a Redis restart is replaced.
                         "health_check_interval": 30,
+                        # Writes that pass cancellations on (lms/redis_layer.py).
+                        "connection_class": redis_layer_connection_class(REDIS_URL),
                     }
                 ],
                 "capacity": 500,
