@@ -25,8 +25,8 @@ keeps them for 60 s (``CONN_MAX_AGE``), Daphne opens one per request.
 
 Endpoints: the home page, the news index, a news page and a programme page as
 an anonymous visitor (served by the full-page cache after the first hit), the
-same pages signed in (from the signed-in page cache after the first hit, the
-personal parts rendered for each request), ``/robots.txt``, a trivial Django view, as the ceiling of the
+same pages signed in (rendered for each request; only a programme's
+user-independent fragment is cached), ``/robots.txt``, a trivial Django view, as the ceiling of the
 server itself, and ``/bench/bare-23k/``, a plain view rendering a 23 KB
 template with a small context (routed only by ``bench.pages_urls``), as the
 yardstick for signed-in pages. The ratios the issue sets targets for are

@@ -4,8 +4,8 @@ Rules, so that nobody ever gets someone else's page:
 
 * Only requests without a session cookie, a messages cookie or an
   ``Authorization`` header are served from or stored in the cache. Signed-in
-  visitors get pages from ``cms.signed_in_cache`` instead, which shares them
-  with their personal parts cut out and rendered per request.
+  visitors get every page rendered for their own request; no HTML rendered
+  for one visitor is ever stored for another.
 * Only Wagtail page responses (``wagtail_serve``) and the news feed are stored,
   and only if they are 200, HTML/XML, set no cookie (a ``{% csrf_token %}``
   sets the CSRF cookie, so pages with forms are never stored), did not use the

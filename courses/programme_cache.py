@@ -10,7 +10,7 @@ for the public") is kept in the shared cache, for at most
 
 * the generation changes with every save or deletion of a page or of a view
   restriction, publish, unpublish and move, at once and again after the
-  transaction commits (as in ``services.cache_versions``), so no copy outlives
+  transaction commits, so no copy outlives
   an edit;
 * an entry records the generation it was read under and is used only while
   that is still the current one; entry and generation come back in one cache
@@ -27,6 +27,7 @@ import logging
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from wagtail.models import Page, PageViewRestriction
 
 from lms.cache import bump_counters
@@ -93,7 +94,16 @@ def public_programme(pk: int) -> ProgrammePage | None:
 
 def forget_programmes(*args, **kwargs) -> None:
     """Make every kept programme copy stale, now and after commit (a signal handler)."""
-    # Imported here: the services package imports the selectors, which use us.
-    from .services.cache_versions import bump_now_and_after_commit
+    _bump_generation()
+    transaction.on_commit(_bump_generation)
 
-    bump_now_and_after_commit(GENERATION_KEY)
+
+def _bump_generation() -> None:
+    """One more generation; a lost one restarts past the current time in
+    nanoseconds, never at a value an entry may still be stored under."""
+    try:
+        bump_counters(
+            (GENERATION_KEY,), start=time.time_ns(), timeout=GENERATION_SECONDS
+        )
+    except Exception:  # noqa: BLE001 - a save must not fail on a cache outage
+        logger.warning("could not bump %s", GENERATION_KEY, exc_info=True)

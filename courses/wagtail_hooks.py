@@ -80,27 +80,3 @@ class SupportSlotViewSet(SnippetViewSet):
 
 
 register_snippet(SupportSlotViewSet)
-
-
-@hooks.register("signed_in_cache_pages")
-def signed_in_cache_pages():
-    """The programme pages' personal parts for the signed-in page cache: the
-    enrolment box and viewer sections are kept per visitor under the state
-    versions ``services.cache_versions`` bumps."""
-    from cms.signed_in_cache import PersonalPages
-
-    from .services.cache_versions import state_versions
-
-    return PersonalPages(
-        templates=frozenset(
-            {"courses/programme_index_page.html", "courses/programme_page.html"}
-        ),
-        page_label="courses.ProgrammePage",
-        visitor_parts=frozenset(
-            {
-                "courses/includes/programme_enrolment.html",
-                "courses/includes/programme_viewer_sections.html",
-            }
-        ),
-        versions=state_versions,
-    )

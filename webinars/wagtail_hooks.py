@@ -45,15 +45,3 @@ def office_webinars(request, page):
         "upcoming": listing["upcoming"],
         "past": listing["past"][:5],
     }
-
-
-@hooks.register("signed_in_cache_pages")
-def signed_in_cache_pages():
-    """Webinar pages' personal parts all go through ``{% personal %}``."""
-    from cms.signed_in_cache import PersonalPages
-
-    return PersonalPages(
-        templates=frozenset(
-            {"webinars/webinar_index_page.html", "webinars/webinar_page.html"}
-        )
-    )

@@ -21,7 +21,6 @@ from ..models import (
     Session,
 )
 from ..selectors import completion_status, user_can_train
-from . import cache_versions
 
 security_log = logging.getLogger("security")
 
@@ -76,7 +75,6 @@ def _attendance_changed(programme_id: int) -> None:
     """Participants see their own attendance on the programme page, whose
     personal parts are kept under the programme's state version: one bump
     per change, however many marks it wrote."""
-    cache_versions.bump_programme(programme_id)
 
 
 def attendance_mark(

@@ -27,7 +27,6 @@ from ..selectors import (
     user_can_manage,
     withdrawal_refusal,
 )
-from . import cache_versions
 from .seats import _allocate, _quota_limit, _set_status, lock_programme
 from .waitlist import _promote, _renumber_waitlist
 
@@ -332,7 +331,6 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor, reason: str = "") -> Enro
             enrolment.offers.filter(state=OfferState.OFFERED).update(
                 state=OfferState.DECLINED, responded_at=timezone.now()
             )
-            cache_versions.bump_programme(programme.pk)  # update() sends no signal
         _set_status(
             enrolment,
             EnrolmentStatus.WITHDRAWN,

@@ -26,7 +26,6 @@ from ..models import (
 from ..selectors import (
     programme_eligibility,
 )
-from . import cache_versions
 from .seats import _seat_state, _set_status, lock_programme
 
 
@@ -44,7 +43,6 @@ def _renumber_waitlist(programme: ProgrammePage) -> None:
             changed.append(enrolment)
     if changed:
         Enrolment.objects.bulk_update(changed, ["waitlist_position"])
-        cache_versions.bump_programme(programme.pk)  # bulk_update sends no signal
 
 
 def _waitlist_units(programme: ProgrammePage) -> list[list[Enrolment]]:

@@ -32,7 +32,6 @@ from ..models import (
     Session,
     SessionKind,
 )
-from ..services import cache_versions
 
 security_log = logging.getLogger("security")
 
@@ -205,5 +204,4 @@ def checkin_record(
             },
         )
         # The participant's programme page shows their attendance.
-        cache_versions.bump_programme(session.programme_id)
     return attendance

@@ -95,7 +95,9 @@ def test_query_count_does_not_grow_with_sessions_topics_partners(
     big_count, html = _warm_queries(client, big.url)
 
     assert big_count == small_count
-    assert big_count <= 21
+    # 10 of these route the URL to the page (Wagtail), 2 load the session and
+    # user, the rest are the programme and this participant's own records.
+    assert big_count <= 22
     assert "Extra session 11" in html
     assert "topic-" in html and f"Partner {big.pk}-4" in html
     if role == "confirmed":
