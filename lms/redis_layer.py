@@ -11,6 +11,17 @@ ever, holding a connection, and the consumer waiting on it never finished
 
 The connection below bounds the write with ``asyncio.timeout`` instead, which
 passes cancellations on. Everything else is redis-py's own code.
+
+The layer below (``ChannelLayer``) keeps a message that a cancelled receive
+had just taken off Redis. channels-redis reads every process-local channel
+(``specific.<client>!…``: each consumer's, the Q&A fan-out reader's, the
+health check's) through one Redis list, one receive at a time: whoever holds
+the receive lock pops the next message for any of them. When that receive is
+cancelled (its socket closed) after BZPOPMIN has taken a message but before
+the message is written to the backup queue, the message is gone: the health
+check's ping timed out, and a Q&A batch for every socket of the process could
+be lost the same way. Here the pop and its backup write run as one task that
+a cancellation does not interrupt; the next receive takes its result.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ import asyncio
 import sys
 from typing import Any
 
+from channels_redis.core import RedisChannelLayer
 from redis.asyncio.connection import (
     Connection,
     SSLConnection,
@@ -67,3 +79,47 @@ def connection_class(url: str) -> type:
     if url.startswith("unix://"):
         return LayerUnixConnection
     return LayerConnection
+
+
+class ChannelLayer(RedisChannelLayer):
+    """channels-redis's layer, with a pop that a cancellation cannot cut short.
+
+    ``_brpop_with_clean`` (channels-redis 4.3, pinned in
+    ``requirements/base.in``; guarded by ``tests/lms/test_library_privates.py``)
+    is the step that takes a message off Redis and writes it to the backup
+    queue. It runs here as a task of its own, shielded from the receive that
+    started it. A receive cancelled meanwhile returns at once; the pop goes on
+    and the next receive of that channel key picks its result up, so nothing
+    taken off Redis is dropped. If no receive comes, the message waits in the
+    backup queue, which channels-redis puts back at the front of the channel
+    before its next pop. A pop ends on its own within ``brpop_timeout``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pops: dict[tuple[Any, int, str], asyncio.Task] = {}
+
+    async def _brpop_with_clean(self, index: int, channel: str, timeout: float):
+        loop = asyncio.get_running_loop()
+        key = (loop, index, channel)
+        pop = self._pops.get(key)
+        if pop is None:
+            pop = loop.create_task(super()._brpop_with_clean(index, channel, timeout))
+            self._pops[key] = pop
+            pop.add_done_callback(lambda done: self._pop_done(key, done))
+        return await asyncio.shield(pop)
+
+    def _pop_done(self, key: tuple[Any, int, str], pop: asyncio.Task) -> None:
+        if self._pops.get(key) is pop:
+            del self._pops[key]
+        if not pop.cancelled():
+            # Retrieved here so an outage is not logged as "never retrieved";
+            # a receive waiting on the pop still gets the exception.
+            pop.exception()
+
+    async def settle(self) -> None:
+        """Wait for the pops still running in this loop (tests, shutdown)."""
+        loop = asyncio.get_running_loop()
+        pending = [pop for (owner, *_), pop in self._pops.items() if owner is loop]
+        if pending:
+            await asyncio.wait(pending)

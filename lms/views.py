@@ -1,5 +1,6 @@
 """Thin views of the lms app: health, profile, public media."""
 
+import logging
 import posixpath
 from urllib.parse import urlencode
 
@@ -24,6 +25,8 @@ from .health import health
 from .i18n import redirect_in_language, user_language
 from .services import user_set_language
 
+logger = logging.getLogger(__name__)
+
 PUBLIC_MEDIA_DIRS = {"images", "original_images"}
 
 
@@ -31,6 +34,8 @@ PUBLIC_MEDIA_DIRS = {"images", "original_images"}
 def healthz(request):
     """JSON health of database, channel layer and broker; 503 if one is down."""
     ok, checks = health()
+    if not ok:
+        logger.warning("healthz: %s", checks)
     return JsonResponse(
         {"status": "ok" if ok else "down", **checks}, status=200 if ok else 503
     )

@@ -197,7 +197,9 @@ if REDIS_URL:
 
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's layer; a cancelled receive keeps the message
+            # it had just taken (lms/redis_layer.py).
+            "BACKEND": "lms.redis_layer.ChannelLayer",
             "CONFIG": {
                 # channels-redis waits on BZPOPMIN for up to 5 s
                 # (``RedisChannelLayer.brpop_timeout``); redis-py's asyncio

@@ -122,6 +122,28 @@ def test_channels_database_sync_to_async_wraps_asgirefs_thread_handler():
     ]
 
 
+# --- lms/redis_layer.py: the layer's pop, shielded from cancellation -----------
+
+
+def test_channels_redis_pops_through_brpop_with_clean_then_backs_up():
+    """``lms.redis_layer.ChannelLayer`` wraps ``_brpop_with_clean``: the one
+    step that takes a message off Redis (BZPOPMIN) and writes it to the backup
+    queue. ``receive_single`` must still reach Redis only through it."""
+    from channels_redis.core import RedisChannelLayer
+
+    assert list(inspect.signature(RedisChannelLayer._brpop_with_clean).parameters) == [
+        "self",
+        "index",
+        "channel",
+        "timeout",
+    ]
+    pop = _source(RedisChannelLayer._brpop_with_clean)
+    assert pop.index("bzpopmin") < pop.index("zadd(backup_queue"), (
+        "channels-redis changed its pop: see lms.redis_layer.ChannelLayer"
+    )
+    assert "await self._brpop_with_clean(" in _source(RedisChannelLayer.receive_single)
+
+
 # --- tests/conftest.py: the shared demo seeding ------------------------------
 
 
@@ -152,6 +174,7 @@ def test_locmem_cache_keeps_entries_and_expiry_in_two_dicts(settings):
         ("Twisted", "26.10.0"),
         ("asgiref", "3.13.0"),
         ("channels", "4.3.2"),
+        ("channels-redis", "4.3.0"),
         ("pytest-django", "4.14.0"),
     ],
 )

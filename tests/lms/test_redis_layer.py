@@ -83,3 +83,77 @@ def test_every_scheme_gets_a_layer_connection():
     assert connection_class("redis://127.0.0.1:6379/0") is LayerConnection
     assert connection_class("rediss://cache.example:6380/0") is LayerSSLConnection
     assert connection_class("unix:///run/redis.sock?db=0") is LayerUnixConnection
+
+
+# --- ChannelLayer: a receive cancelled mid-pop keeps the message it took -------
+
+
+async def _message_for_another_channel_survives(layer_cls, monkeypatch) -> bool:
+    """Receive A holds channels-redis's receive lock and is blocked on Redis;
+    receive B waits behind it. A message for B arrives, A's BZPOPMIN takes it,
+    and A is cancelled (its socket closed) before the backup write: does B
+    still get its message? The backup write is slowed so the cancellation
+    lands exactly there, as it did in the health check on a closing socket."""
+    from redis.asyncio import Redis as AsyncRedis
+
+    layer = layer_cls(
+        hosts=[
+            {
+                "address": settings.REDIS_URL,
+                "connection_class": connection_class(settings.REDIS_URL),
+                "socket_timeout": 15,
+            }
+        ]
+    )
+    zadd = AsyncRedis.zadd
+    popped = asyncio.Event()
+
+    async def slow_zadd(self, name, mapping, *args, **kwargs):
+        if str(name).endswith("$inflight"):
+            popped.set()
+            await asyncio.sleep(0.5)
+        return await zadd(self, name, mapping, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncRedis, "zadd", slow_zadd)
+    try:
+        a = await layer.new_channel()
+        b = await layer.new_channel()
+        holder = asyncio.ensure_future(layer.receive(a))
+        await asyncio.sleep(0.1)  # A holds the lock, blocked in BZPOPMIN
+        waiter = asyncio.ensure_future(layer.receive(b))
+        await asyncio.sleep(0.1)
+        await layer.send(b, {"type": "for.b", "n": 1})
+        await asyncio.wait_for(popped.wait(), 5)
+        holder.cancel()
+        try:
+            message = await asyncio.wait_for(waiter, 7)
+        except TimeoutError:
+            return False
+        assert message == {"type": "for.b", "n": 1}
+        return True
+    finally:
+        monkeypatch.setattr(AsyncRedis, "zadd", zadd)
+        if hasattr(layer, "settle"):
+            await layer.settle()
+        await layer.flush()
+        await layer.close_pools()
+
+
+@pytest.mark.redis
+@pytest.mark.asyncio
+async def test_a_receive_cancelled_mid_pop_keeps_the_message_it_took(monkeypatch):
+    from lms.redis_layer import ChannelLayer
+
+    assert await _message_for_another_channel_survives(ChannelLayer, monkeypatch)
+
+
+@pytest.mark.redis
+@pytest.mark.asyncio
+async def test_channels_redis_own_layer_loses_it(monkeypatch):
+    """Why ``ChannelLayer`` exists: when this starts failing (channels-redis
+    keeps the message itself), the override can go."""
+    from channels_redis.core import RedisChannelLayer
+
+    assert not await _message_for_another_channel_survives(
+        RedisChannelLayer, monkeypatch
+    )

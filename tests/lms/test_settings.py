@@ -51,7 +51,7 @@ def test_database_and_redis_urls_select_real_services():
         }
     )
     assert probe["db"] == "django.db.backends.postgresql"
-    assert probe["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert probe["layer"] == "lms.redis_layer.ChannelLayer"
     assert probe["eager"] is False
     assert probe["broker"] == "redis://cache.example:6379/0"
     assert probe["cache"] == "django_redis.cache.RedisCache"

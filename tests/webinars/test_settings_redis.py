@@ -37,7 +37,7 @@ def _production_layer_config() -> dict:
 
 def test_redis_read_timeout_is_longer_than_the_layers_blocking_pop():
     layer = _production_layer_config()
-    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert layer["BACKEND"] == "lms.redis_layer.ChannelLayer"
     (host,) = layer["CONFIG"]["hosts"]
     assert host["address"] == "redis://127.0.0.1:1/0"
     assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout + 1
