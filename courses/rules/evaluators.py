@@ -1,153 +1,19 @@
-"""Enrolment rules an editor composes per programme, and their evaluation.
+"""One evaluator per rule block: the verdict and its sentence for one person.
 
-Each block yields a :class:`Verdict`: whether the person passes, a human
-sentence saying why and what to do next, and whether a failure blocks the
-application. The same blocks serve restricted webinars: a rule that needs
-programme-only data (capacity, quota, window) is skipped for other targets.
+A rule that needs programme-only data (capacity, quota, window) gives no
+verdict for other targets.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from wagtail import blocks
 
 from lms.models import MembershipTier, OrganisationKind, Skill, SkillLevel
 from lms.timefmt import format_date, format_instant
 
-
-@dataclass(frozen=True)
-class Verdict:
-    rule: str
-    ok: bool
-    message: str
-    blocking: bool = True
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data.pop("blocking")
-        return data
-
-
-class MembershipTiersRule(blocks.StructBlock):
-    tiers = blocks.MultipleChoiceBlock(
-        label=gettext_lazy("Tiers allowed"),
-        choices=[c for c in MembershipTier.choices if c[0] != MembershipTier.NONE],
-    )
-
-    class Meta:
-        icon = "group"
-        label = gettext_lazy("Membership tiers allowed")
-
-
-class OrganisationKindsRule(blocks.StructBlock):
-    kinds = blocks.MultipleChoiceBlock(
-        label=gettext_lazy("Organisation kinds allowed"),
-        choices=OrganisationKind.choices,
-    )
-
-    class Meta:
-        icon = "site"
-        label = gettext_lazy("Organisation kinds allowed")
-
-
-class SkillRule(blocks.StructBlock):
-    skill = blocks.ChoiceBlock(label=gettext_lazy("Skill"), choices=Skill.choices)
-    min_level = blocks.ChoiceBlock(
-        label=gettext_lazy("Minimum level"),
-        choices=[c for c in SkillLevel.choices if c[0] != SkillLevel.NONE],
-        default=SkillLevel.INTERMEDIATE,
-    )
-
-    class Meta:
-        icon = "code"
-        label = gettext_lazy("Prerequisite skill")
-
-
-class PrerequisiteProgrammeRule(blocks.StructBlock):
-    programme = blocks.PageChooserBlock(
-        label=gettext_lazy("Programme completed first"),
-        page_type="courses.ProgrammePage",
-    )
-
-    class Meta:
-        icon = "tick"
-        label = gettext_lazy("Prerequisite programme completed")
-
-
-class EnrolmentWindowRule(blocks.StructBlock):
-    opens_at = blocks.DateTimeBlock(
-        label=gettext_lazy("Opens"),
-        required=False,
-        help_text=gettext_lazy("Empty: the programme's own enrolment window."),
-    )
-    closes_at = blocks.DateTimeBlock(label=gettext_lazy("Closes"), required=False)
-
-    class Meta:
-        icon = "date"
-        label = gettext_lazy("Enrolment window")
-
-
-class CapacityRule(blocks.StructBlock):
-    waitlist = blocks.BooleanBlock(
-        label=gettext_lazy("Waitlist when full"), required=False, default=True
-    )
-
-    class Meta:
-        icon = "list-ol"
-        label = gettext_lazy("Capacity and waitlist")
-
-
-class OrganisationQuotaRule(blocks.StructBlock):
-    max_per_organisation = blocks.IntegerBlock(
-        label=gettext_lazy("At most this many participants per organisation"),
-        min_value=1,
-        default=2,
-    )
-
-    class Meta:
-        icon = "user"
-        label = gettext_lazy("Per-organisation quota")
-
-
-class ApprovalRule(blocks.StructBlock):
-    note = blocks.CharBlock(
-        label=gettext_lazy("Note to applicants"), required=False, max_length=200
-    )
-
-    class Meta:
-        icon = "doc-full"
-        label = gettext_lazy("Approval required")
-
-
-class EndorsementRule(blocks.StructBlock):
-    note = blocks.CharBlock(
-        label=gettext_lazy("Note to applicants"), required=False, max_length=200
-    )
-
-    class Meta:
-        icon = "mail"
-        label = gettext_lazy("Endorsement by the city's focal point required")
-
-
-class RuleBlocks(blocks.StreamBlock):
-    membership_tiers = MembershipTiersRule()
-    organisation_kinds = OrganisationKindsRule()
-    skill = SkillRule()
-    prerequisite_programme = PrerequisiteProgrammeRule()
-    enrolment_window = EnrolmentWindowRule()
-    capacity = CapacityRule()
-    organisation_quota = OrganisationQuotaRule()
-    approval_required = ApprovalRule()
-    endorsement_required = EndorsementRule()
-
-    class Meta:
-        label = gettext_lazy("Enrolment rules")
-        required = False
-
+from .verdict import Verdict
 
 # Whole sentences per tier and kind, never "a %(tier)s": the article depends
 # on the word ("an associate member", "an institution") in English, and on
@@ -274,7 +140,7 @@ def _skill(value, user, target) -> Verdict:
 
 
 def _prerequisite(value, user, target) -> Verdict | None:
-    from .models import Enrolment
+    from ..models import Enrolment
 
     prerequisite = value["programme"]
     if prerequisite is None:
@@ -381,7 +247,7 @@ def _quota(value, user, target) -> Verdict | None:
     org = user.organisation
     if org is None:
         return None
-    from .models import Enrolment
+    from ..models import Enrolment
 
     taken = (
         target.enrolments.filter(organisation=org)
@@ -507,92 +373,3 @@ _EVALUATORS = {
     "approval_required": _approval,
     "endorsement_required": _endorsement,
 }
-
-
-def evaluate_rules(*, rules, user, target, skip: tuple[str, ...] = ()) -> list[Verdict]:
-    """Every rule's verdict for ``user`` on ``target``, in the editor's order.
-
-    ``skip`` leaves out rule kinds the caller decides itself (an application
-    counts seats under the seat lock, so it skips the unlocked "capacity").
-
-    Anonymous users get one blocking verdict asking them to sign in: the rules
-    are about a person, and we cannot judge before we know who it is.
-    """
-    if user is None or not user.is_authenticated:
-        return [
-            Verdict(
-                "signed_in",
-                False,
-                _("Sign in to see whether you can enrol."),
-            )
-        ]
-    pairs = list(_pairs(rules))
-    if _is_programme(target):
-        # A programme's own window and capacity fields always apply, even when
-        # the editor did not add the matching rule block.
-        present = {kind for kind, _value in pairs}
-        if "enrolment_window" not in present:
-            pairs.insert(0, ("enrolment_window", {}))
-        if "capacity" not in present:
-            pairs.append(("capacity", {"waitlist": True}))
-    verdicts = []
-    for kind, value in pairs:
-        evaluator = _EVALUATORS.get(kind)
-        if evaluator is None or kind in skip:
-            continue
-        verdict = evaluator(value, user, target)
-        if verdict is not None:
-            verdicts.append(verdict)
-    return verdicts
-
-
-def _pairs(rules) -> tuple:
-    """``(block type, value)`` of every rule block, read once per rule list.
-
-    Walking a StreamValue builds a child object per block each time, and one
-    application asks its programme's rules up to five questions. Rule lists
-    are replaced, never edited in place (forms and code assign a new value),
-    so the pairs are kept on the list itself.
-    """
-    if not rules:
-        return ()
-    kept = getattr(rules, "_wego_rule_pairs", None)
-    if kept is not None and kept[0] == len(rules):
-        return kept[1]
-    pairs = tuple((block.block_type, block.value) for block in rules)
-    try:
-        rules._wego_rule_pairs = (len(rules), pairs)
-    except AttributeError:  # a plain tuple or list of blocks
-        pass
-    return pairs
-
-
-def rule_values(rules, block_type: str) -> list:
-    """The values of every block of one type (e.g. to know if approval is needed)."""
-    return [value for kind, value in _pairs(rules) if kind == block_type]
-
-
-def rules_who_may_apply(rules) -> list[str]:
-    """Who may apply, said for everybody (signed in or not) before any
-    verdict: the membership, organisation-kind and skill rules as short
-    sentences, in the editor's order. Window and seats are shown as facts of
-    their own; an empty list means anyone signed in may apply."""
-    sentences = []
-    for kind, value in _pairs(rules):
-        if kind == "membership_tiers":
-            labels = ", ".join(str(MembershipTier(t).label) for t in value["tiers"])
-            sentences.append(_("WeGO members: %(tiers)s") % {"tiers": labels})
-        elif kind == "organisation_kinds":
-            labels = ", ".join(
-                str(OrganisationKind(k).label).lower() for k in value["kinds"]
-            )
-            sentences.append(_("Officials of: %(kinds)s") % {"kinds": labels})
-        elif kind == "skill":
-            sentences.append(
-                _("%(skill)s at %(min)s level or above")
-                % {
-                    "skill": str(Skill(value["skill"]).label),
-                    "min": str(SkillLevel(value["min_level"]).label).lower(),
-                }
-            )
-    return sentences
