@@ -10,7 +10,8 @@ fan-out group of every room it has sockets in, and delivers locally:
   number of sockets;
 * each event variant is framed once (the JSON text was encoded once in
   ``realtime``); under Daphne the frame bytes go straight to each socket,
-  all of a batch in one ``send``, instead of one ASGI send per frame;
+  all of a batch in one ``send``, instead of one ASGI send per frame (the
+  frames and the writes are in ``room_transport``);
 * a socket that has not finished its snapshot is buffered, so nothing falls
   between the snapshot and the live events;
 * a socket whose unsent bytes pass ``MAX_BACKLOG_BYTES`` (a client that stopped
@@ -24,15 +25,15 @@ consumer's ordinary ``send``; the order and the variants are the same.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 import weakref
 
-from autobahn.websocket.protocol import PreparedMessage
 from channels.layers import get_channel_layer
 
 from lms.observability import CHANNEL_LAYER_FAILURES
+
+from . import room_transport
 
 logger = logging.getLogger(__name__)
 
@@ -49,88 +50,12 @@ def fanout_group(webinar_id: int) -> str:
     return f"webinar.{webinar_id}.qa.fanout"
 
 
-def _transport_of(consumer):
-    """Daphne's WebSocket protocol behind a consumer, when frames may go straight out.
-
-    Daphne hands each application ``partial(server.handle_reply, protocol)``
-    as its ``send`` (under Channels' session wrapper); the protocol is
-    Autobahn's, which can send pre-built frames. Anything else (or a connection with per-message compression)
-    goes through ASGI.
-    """
-    send = getattr(consumer, "base_send", None)
-    # Channels' session middleware wraps ``send`` to save sessions on HTTP
-    # responses only; WebSocket frames pass through it untouched.
-    while hasattr(getattr(send, "__self__", None), "real_send"):
-        send = send.__self__.real_send
-    if not isinstance(send, functools.partial) or not send.args:
-        return None
-    protocol = send.args[0]
-    if not hasattr(protocol, "sendData") or not hasattr(protocol, "STATE_OPEN"):
-        return None
-    if getattr(protocol, "_perMessageCompress", None) is not None:
-        return None
-    return protocol
-
-
-def _backlog(protocol) -> int:
-    """Bytes written to a socket that the kernel has not taken yet."""
-    transport = getattr(protocol, "transport", None)
-    if transport is None:
-        return 0
-    pending = getattr(transport, "_tempDataLen", 0)
-    data = getattr(transport, "dataBuffer", b"")
-    return pending + len(data) - getattr(transport, "offset", 0)
-
-
-def _write(protocol, data: bytes) -> None:
-    """Send bytes now when the socket can take them, else queue them in Twisted.
-
-    Twisted's ``write`` always buffers and registers the socket for writing,
-    sending on the next reactor turn and unregistering after: three system
-    calls and much bookkeeping per socket and batch. A plain TCP socket with
-    nothing queued usually takes the whole batch at once, so it is tried
-    first; whatever it does not take (and every TLS or busy connection) goes
-    the ordinary way, in order.
-    """
-    transport = protocol.transport
-    if (
-        not protocol.send_queue
-        and not getattr(transport, "TLS", False)
-        and getattr(transport, "connected", False)
-        and not getattr(transport, "disconnecting", True)
-        and _backlog(protocol) == 0
-    ):
-        try:
-            sent = transport.getHandle().send(data)
-        except (BlockingIOError, InterruptedError):
-            sent = 0
-        except (AttributeError, OSError):
-            sent = 0  # Twisted's own write below meets the error and closes
-        protocol.trafficStats.outgoingOctetsWireLevel += sent
-        if sent == len(data):
-            return
-        data = data[sent:]
-    protocol.sendData(data)
-
-
-def _wire(item: dict, key: str) -> bytes:
-    """The WebSocket frame of one variant of one item, built once per process."""
-    wire = item.get("wire")
-    if wire is None:
-        wire = item["wire"] = {}
-    frame = wire.get(key)
-    if frame is None:
-        payload = item["frames"][key].encode("utf-8")
-        frame = wire[key] = PreparedMessage(payload, False, False, True).payloadHybi
-    return frame
-
-
 class _Member:
     __slots__ = ("consumer", "protocol", "buffer")
 
     def __init__(self, consumer):
         self.consumer = consumer
-        self.protocol = _transport_of(consumer)
+        self.protocol = room_transport.transport_of(consumer)
         self.buffer: list[dict] | None = []  # None once the snapshot is out
 
 
@@ -393,7 +318,7 @@ class Hub:
             return
         if protocol.state != protocol.STATE_OPEN:
             return
-        if _backlog(protocol) > MAX_BACKLOG_BYTES:
+        if room_transport.backlog(protocol) > MAX_BACKLOG_BYTES:
             self._forget(webinar_id, consumer)
             logger.warning(
                 "Q&A socket of user %s too far behind; closed for resync",
@@ -401,7 +326,8 @@ class Hub:
             )
             _spawn(consumer.close(code=CLOSE_TOO_SLOW))
             return
-        _write(protocol, b"".join(_wire(item, key) for item, key in chosen))
+        frames = b"".join(room_transport.wire(item, key) for item, key in chosen)
+        room_transport.write(protocol, frames)
 
 
 # Fire-and-forget tasks are referenced until they finish: the event loop keeps

@@ -20,22 +20,23 @@ def _source(obj) -> str:
     return inspect.getsource(obj)
 
 
-# --- webinars/rooms.py: frames straight to Daphne's sockets -------------------
+# --- webinars/room_transport.py: frames straight to Daphne's sockets ----------
 
 
 def test_daphne_hands_each_application_a_partial_of_handle_reply_with_the_protocol():
-    """``rooms._transport_of`` unwraps ``send`` to find the protocol."""
+    """``room_transport.transport_of`` unwraps ``send`` to find the protocol."""
     from daphne.server import Server
 
     assert "send=partial(self.handle_reply, protocol)" in _source(
         Server.create_application
     ), (
-        "Daphne no longer passes partial(handle_reply, protocol): see rooms._transport_of"
+        "Daphne no longer passes partial(handle_reply, protocol): "
+        "see room_transport.transport_of"
     )
 
 
 def test_channels_session_wrapper_keeps_the_servers_send_as_real_send():
-    """``rooms._transport_of`` follows ``real_send`` through the wrapper."""
+    """``room_transport.transport_of`` follows ``real_send`` through the wrapper."""
     from channels.sessions import InstanceSessionWrapper
 
     source = _source(InstanceSessionWrapper)
@@ -44,7 +45,8 @@ def test_channels_session_wrapper_keeps_the_servers_send_as_real_send():
 
 
 def test_autobahn_protocol_state_queue_stats_and_compression_attributes():
-    """``rooms._transport_of``/``_send``/``_write`` read these on Autobahn's protocol."""
+    """``room_transport.transport_of``/``write`` and ``rooms.Hub._send`` read these
+    on Autobahn's protocol."""
     from autobahn.websocket.protocol import WebSocketProtocol
 
     assert WebSocketProtocol.STATE_OPEN == 3
@@ -55,7 +57,9 @@ def test_autobahn_protocol_state_queue_stats_and_compression_attributes():
         "self.send_queue = deque()",
         "self.trafficStats = TrafficStats()",
     ):
-        assert line in source, f"Autobahn changed {line!r}: see webinars/rooms.py"
+        assert line in source, (
+            f"Autobahn changed {line!r}: see webinars/room_transport.py"
+        )
     assert callable(WebSocketProtocol.sendData)
     from autobahn.websocket.protocol import TrafficStats
 
@@ -63,18 +67,18 @@ def test_autobahn_protocol_state_queue_stats_and_compression_attributes():
 
 
 def test_autobahn_prepared_message_frames_a_text_payload():
-    """``rooms._wire`` builds each frame once with ``PreparedMessage``."""
+    """``room_transport.wire`` builds each frame once with ``PreparedMessage``."""
     from autobahn.websocket.protocol import PreparedMessage
 
     assert PreparedMessage(b"hi", False, False, True).payloadHybi == b"\x81\x02hi"
 
 
 def test_twisted_write_buffers_and_socket_handle():
-    """``rooms._backlog`` and ``_write`` read Twisted's send buffers and socket."""
+    """``room_transport.backlog`` and ``write`` read Twisted's send buffers and socket."""
     from twisted.internet import abstract, tcp
 
     init = _source(abstract.FileDescriptor.__init__)
-    assert "self._tempDataLen = 0" in init, "see rooms._backlog"
+    assert "self._tempDataLen = 0" in init, "see room_transport.backlog"
     assert abstract.FileDescriptor.dataBuffer == b""
     assert abstract.FileDescriptor.offset == 0
     assert hasattr(abstract.FileDescriptor, "connected")
