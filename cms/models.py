@@ -22,6 +22,7 @@ from wagtail.search import index
 from lms.i18n import LanguageKeepingPage
 
 from .blocks import BodyBlock
+from .routing import CachedViewRestrictions, route_cached
 
 OFFICE_KINDS = [
     ("secretariat", _("Secretariat")),
@@ -33,7 +34,7 @@ OFFICE_KINDS = [
 ]
 
 
-class HomePage(LanguageKeepingPage, Page):
+class HomePage(CachedViewRestrictions, LanguageKeepingPage, Page):
     """The front page. Higher apps add sections through the ``home_sections`` hook."""
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)
@@ -87,6 +88,10 @@ class HomePage(LanguageKeepingPage, Page):
         verbose_name = _("home page")
 
     def route(self, request, path_components):
+        """Where the path leads, remembered per content generation (``cms.routing``)."""
+        return route_cached(self, request, path_components, self._route)
+
+    def _route(self, request, path_components):
         """A page not translated into this locale falls back to the English one."""
         try:
             return super().route(request, path_components)
@@ -147,7 +152,7 @@ class HomePage(LanguageKeepingPage, Page):
         }
 
 
-class OfficeIndexPage(LanguageKeepingPage, Page):
+class OfficeIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -191,7 +196,7 @@ class PageImage(models.Model):
         abstract = True
 
 
-class RegionalOfficePage(PageImage, LanguageKeepingPage, Page):
+class RegionalOfficePage(PageImage, CachedViewRestrictions, LanguageKeepingPage, Page):
     """One WeGO office; its programmes, webinars and news live under it.
 
     Keeping them under the office lets Wagtail's tree permissions give each
@@ -271,7 +276,7 @@ class RegionalOfficePage(PageImage, LanguageKeepingPage, Page):
         return context
 
 
-class StandardPage(LanguageKeepingPage, Page):
+class StandardPage(CachedViewRestrictions, LanguageKeepingPage, Page):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -376,7 +381,7 @@ class Partner(index.Indexed, models.Model):
 NEWS_PER_PAGE = 10
 
 
-class NewsIndexPage(LanguageKeepingPage, Page):
+class NewsIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
     """The news index (``/news/``) and, below it, one sub-index per office.
 
     Each office's news lives under its own sub-index (``/news/<office>/``) so
@@ -470,7 +475,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(LanguageKeepingPage, Page):
+class NewsPage(CachedViewRestrictions, LanguageKeepingPage, Page):
     """One news item. Its office comes from the office sub-index it is filed in."""
 
     date = models.DateField(_("date"), default=timezone.localdate)

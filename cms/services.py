@@ -14,6 +14,7 @@ Publishing policy (who may publish what):
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from lms.cache import bump_counters
 from lms.services import SECRETARIAT_GROUP, office_editors_group_name, roles_ensure
 
 from .models import NewsIndexPage, RegionalOfficePage
@@ -103,7 +105,21 @@ def office_publishing_policy_apply(*, office: RegionalOfficePage) -> Group:
 
 
 def page_cache_generation() -> int:
-    return cache.get_or_set(PAGE_CACHE_GENERATION_KEY, 1, timeout=None)
+    """The generation every page-derived cache entry is keyed by.
+
+    A lost counter (Redis restarted or evicted it) starts again at the clock,
+    past every value an entry was stored under, never back at a number an
+    earlier generation used. Unreadable (Redis down), every call gets a new
+    value, so nothing is served from the cache meanwhile.
+    """
+    try:
+        value = cache.get(PAGE_CACHE_GENERATION_KEY)
+        if value is None:
+            cache.add(PAGE_CACHE_GENERATION_KEY, time.time_ns(), timeout=None)
+            value = cache.get(PAGE_CACHE_GENERATION_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage is a miss
+        value = None
+    return time.time_ns() if value is None else value
 
 
 def page_cache_purge() -> None:
@@ -115,10 +131,7 @@ def page_cache_purge() -> None:
     indexes, office pages), so a per-page purge would not be enough. Other apps
     call this when their listings change (e.g. a programme fills up).
     """
-    try:
-        cache.incr(PAGE_CACHE_GENERATION_KEY)
-    except ValueError:
-        cache.set(PAGE_CACHE_GENERATION_KEY, 2, timeout=None)
+    bump_counters((PAGE_CACHE_GENERATION_KEY,), start=time.time_ns(), timeout=None)
 
 
 # --- Shared fragments of signed-in pages ----------------------------------------

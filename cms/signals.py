@@ -24,6 +24,12 @@ def _purge_on_site_change(sender, instance, **kwargs) -> None:
     _purge_after_commit()
 
 
+def _purge_on_alias_saved(sender, instance, **kwargs) -> None:
+    """An alias takes its source's view restrictions (``cms.routing``)."""
+    if getattr(instance, "alias_of_id", None) is not None:
+        _purge_after_commit()
+
+
 def _apply_office_policy(sender, instance, **kwargs) -> None:
     from .models import RegionalOfficePage
     from .services import office_publishing_policy_apply
@@ -37,6 +43,7 @@ def connect() -> None:
     page_unpublished.connect(_purge_after_commit, dispatch_uid="cms-purge-unpublished")
     post_page_move.connect(_purge_after_commit, dispatch_uid="cms-purge-moved")
     post_delete.connect(_purge_on_page_delete, dispatch_uid="cms-purge-deleted")
+    post_save.connect(_purge_on_alias_saved, dispatch_uid="cms-purge-alias")
     page_published.connect(_apply_office_policy, dispatch_uid="cms-office-policy")
     from wagtail.models import PageViewRestriction, Site
 

@@ -31,6 +31,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.models import PageImage
+from cms.routing import CachedViewRestrictions
 from lms.i18n import LanguageKeepingPage
 
 from .page_properties import ProgrammePageProperties
@@ -61,7 +62,7 @@ class ProgrammeFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class ProgrammeIndexPage(LanguageKeepingPage, Page):
+class ProgrammeIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
     """Every programme of every office, filterable, upcoming first."""
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
@@ -86,7 +87,13 @@ class ProgrammeTopic(TaggedItemBase):
     )
 
 
-class ProgrammePage(PageImage, ProgrammePageProperties, LanguageKeepingPage, Page):
+class ProgrammePage(
+    PageImage,
+    ProgrammePageProperties,
+    CachedViewRestrictions,
+    LanguageKeepingPage,
+    Page,
+):
     """One edition of a programme, published under the office that runs it."""
 
     kind = models.CharField(

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 # Locale, page route, aliases, view restrictions, session, user, and whether
 # the user may use the admin (for the Wagtail user bar). The site and its
 # settings come from the cache.
-SIGNED_IN_HOME_QUERIES = 7
-NEWS_INDEX_QUERIES = 9
-NEWS_PAGE_QUERIES = 13
+SIGNED_IN_HOME_QUERIES = 5
+NEWS_INDEX_QUERIES = 6
+NEWS_PAGE_QUERIES = 6
 
 
 def _publish_news(index, n, *, start=0, office=None, publish=None):

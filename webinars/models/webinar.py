@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.routing import CachedViewRestrictions
 from courses.rules import RuleBlocks
 from lms.i18n import LanguageKeepingPage
 
@@ -65,7 +66,7 @@ class Series(index.Indexed, models.Model):
         return self.name
 
 
-class WebinarIndexPage(LanguageKeepingPage, Page):
+class WebinarIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
     """``/webinars/``: live now, upcoming, and past webinars with recordings."""
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)
@@ -87,7 +88,7 @@ class WebinarIndexPage(LanguageKeepingPage, Page):
         return context
 
 
-class WebinarPage(LanguageKeepingPage, RoutablePageMixin, Page):
+class WebinarPage(CachedViewRestrictions, LanguageKeepingPage, RoutablePageMixin, Page):
     """One webinar, published by its office.
 
     Live (the stream link shows, Q&A is the main view) from 15 minutes before
