@@ -118,7 +118,7 @@ class ChannelLayer(RedisChannelLayer):
             pop.exception()
 
     async def settle(self) -> None:
-        """Wait for the pops still running in this loop (tests, shutdown)."""
+        """Wait for the pops still running in this loop (tests close their loop after)."""
         loop = asyncio.get_running_loop()
         pending = [pop for (owner, *_), pop in self._pops.items() if owner is loop]
         if pending:
