@@ -22,7 +22,7 @@ from .forms import (
     PresentationForm,
     ProgrammeFilterForm,
 )
-from .models import EnrolmentStatus, OfferState, ProgrammePage, SessionKind
+from .models import EnrolmentStatus, ProgrammePage, SessionKind
 from .rules import rules_who_may_apply
 
 PAGE_SIZE = 12
@@ -60,8 +60,8 @@ def programme_shared_fragment(
 ) -> dict:
     """The parts of the page that are the same for every visitor.
 
-    The office line, the facts (dates, topics, partners...) and the
-    timetable, rendered once per language, viewer time zone and page-cache
+    The office line, the facts (dates, topics, partners...), the hero image
+    and the page body, and the timetable, rendered once per language, viewer time zone and page-cache
     generation (publishing any page makes it unreachable), so that the
     number of sessions, topics and partners costs nothing per request.
     Nothing in it depends on who is looking apart from their time zone.
@@ -85,6 +85,9 @@ def programme_shared_fragment(
                 "courses/includes/programme_office_line.html", shared
             ),
             "facts": render_to_string("courses/includes/programme_facts.html", shared),
+            "hero_body": render_to_string(
+                "courses/includes/programme_hero_body.html", shared
+            ),
             "timetable": render_to_string(
                 "courses/includes/programme_timetable.html", shared
             ),
@@ -111,12 +114,7 @@ def programme_page_context(programme: ProgrammePage, request) -> dict:
     viewer = selectors.programme_viewer(programme=programme, user=user)
     enrolment = viewer.enrolment
     eligible, verdicts = (False, [])
-    open_offer = None
-    if enrolment is not None:
-        open_offer = next(
-            (o for o in enrolment.offers.all() if o.state == OfferState.OFFERED),
-            None,
-        )
+    open_offer = selectors.open_offer_of(enrolment=enrolment)
     # Someone who withdrew may apply again, judged as a newcomer.
     may_reapply = enrolment is None or (
         enrolment.status == EnrolmentStatus.WITHDRAWN and not programme.is_past

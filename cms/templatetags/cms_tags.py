@@ -127,3 +127,57 @@ def site_userbar(context) -> str:
     if not user.is_superuser and not _may_access_admin(user):
         return ""
     return wagtailuserbar(context)
+
+
+class SharedFragmentNode(template.Node):
+    """``{% shared_fragment "name" %}…{% endshared_fragment %}``: a part of
+    the page that is the same for every visitor (the header's brand and
+    navigation, the footer), rendered once per language, host and page-cache
+    generation (``cms.services.fragment_get_or_build``) and reused by every
+    signed-in page view.
+
+    It is rendered *without the visitor*: ``user`` is anonymous, and
+    ``request``, ``csrf_token``, ``perms`` and ``messages`` are hidden from it,
+    so nothing personal can be stored in it even by mistake; what is personal
+    (the account menu, the CSRF form) stays outside the tag.
+    """
+
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        from django.contrib.auth.models import AnonymousUser
+        from django.utils.safestring import mark_safe
+
+        from ..services import fragment_get_or_build
+
+        request = context.get("request")
+        host = request.get_host() if request is not None else ""
+
+        def build() -> str:
+            with context.push(
+                request=None,
+                user=AnonymousUser(),
+                csrf_token="",
+                perms="",
+                messages=(),
+            ):
+                return str(self.nodelist.render(context))
+
+        parts = (host, context.get("LANG_PREFIX", ""))
+        return mark_safe(  # noqa: S308 - rendered by the template engine, escaped there
+            fragment_get_or_build(f"chrome:{self.name}", parts, build, request=request)
+        )
+
+
+@register.tag
+def shared_fragment(parser, token) -> SharedFragmentNode:
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            "{% shared_fragment %} takes one quoted name"
+        )
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(bits[1][1:-1], nodelist)

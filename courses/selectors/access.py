@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 from lms.services import SECRETARIAT_GROUP
 
 from ..models import (
@@ -24,9 +27,15 @@ def user_can_train(*, user, programme: ProgrammePage) -> bool:
     """
     if not user or not user.is_authenticated or not user.is_active:
         return False
-    if user_is_secretariat(user):
+    if user.is_superuser:
         return True
-    return programme.trainers.filter(pk=user.pk).exists()
+    # One query for both ways in: the Secretariat group, or this programme's trainers.
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(Q(groups__name=SECRETARIAT_GROUP) | Q(trained_programmes=programme.pk))
+        .exists()
+    )
 
 
 def user_can_manage(*, user, programme: ProgrammePage) -> bool:

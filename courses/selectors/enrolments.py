@@ -24,11 +24,23 @@ from .access import user_can_manage, user_is_secretariat
 def enrolment_for(*, programme: ProgrammePage, user) -> Enrolment | None:
     if not user or not user.is_authenticated:
         return None
-    return (
-        Enrolment.objects.filter(programme=programme, user=user)
-        .prefetch_related("offers")
-        .first()
-    )
+    return Enrolment.objects.filter(programme=programme, user=user).first()
+
+
+def open_offer_of(*, enrolment: Enrolment | None):
+    """The seat offer waiting for this person's answer, or None.
+
+    Only an enrolment on the waitlist or holding an offer can have one, so
+    any other (a confirmed participant's) costs no query.
+    """
+    from ..models import OfferState
+
+    if enrolment is None or enrolment.status not in (
+        EnrolmentStatus.WAITLISTED,
+        EnrolmentStatus.OFFERED,
+    ):
+        return None
+    return enrolment.offers.filter(state=OfferState.OFFERED).first()
 
 
 def enrolments_of(*, user) -> QuerySet[Enrolment]:

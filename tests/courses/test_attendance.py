@@ -45,6 +45,34 @@ def test_only_trainers_and_secretariat_can_mark(course, trainer, staff_user):
     assert mark.pk == again.pk and again.status == "excused"
 
 
+def test_who_may_train_is_one_question_whichever_way_in(
+    course, office, trainer, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group
+
+    from lms.services import SECRETARIAT_GROUP
+
+    secretariat = UserFactory()
+    secretariat.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    other_programme = make_programme(office=office)
+    elsewhere = UserFactory()
+    other_programme.trainers.add(elsewhere)
+    other_programme.save()  # a ParentalManyToManyField is written on save
+    inactive = UserFactory(is_active=False)
+    course.trainers.add(inactive)
+    course.save()
+    for user, may in (
+        (trainer, True),
+        (secretariat, True),
+        (elsewhere, False),
+        (UserFactory(), False),
+    ):
+        with django_assert_num_queries(1):
+            assert user_can_train(user=user, programme=course) is may
+    assert user_can_train(user=inactive, programme=course) is False
+    assert user_can_train(user=elsewhere, programme=other_programme) is True
+
+
 def test_marking_a_session_of_another_programme_is_refused(course, office, trainer):
     enrolment = _confirmed(course)
     other = make_programme(office=office)
