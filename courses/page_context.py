@@ -80,6 +80,9 @@ def programme_shared_fragment(
             "viewer_timezone": viewer_timezone,
             "who_may_apply": rules_who_may_apply(programme.rules),
         }
+        has_presentations = any(
+            s.kind == SessionKind.PARTICIPANT_PRESENTATION for s in sessions
+        )
         return {
             "office_line": render_to_string(
                 "courses/includes/programme_office_line.html", shared
@@ -91,9 +94,12 @@ def programme_shared_fragment(
             "timetable": render_to_string(
                 "courses/includes/programme_timetable.html", shared
             ),
-            "has_presentations": any(
-                s.kind == SessionKind.PARTICIPANT_PRESENTATION for s in sessions
-            ),
+            "has_presentations": has_presentations,
+            # The upload form's fields, unbound: the same for every participant
+            # (the form around them, with its CSRF token, is rendered per request).
+            "presentation_fields": PresentationForm().as_div()
+            if has_presentations
+            else "",
         }
 
     return fragment_get_or_build(
@@ -174,7 +180,7 @@ def programme_page_context(programme: ProgrammePage, request) -> dict:
         "presentations": selectors.cohort_presentations(programme=programme)
         if show_slides
         else [],
-        "presentation_form": PresentationForm()
+        "presentation_form": shared["presentation_fields"]
         if shared["has_presentations"] and viewer.is_confirmed
         else None,
         "login_url": f"{reverse('account_login')}?next={programme.url}",

@@ -51,6 +51,20 @@ def language_links(context) -> list[dict]:
     ]
 
 
+@register.simple_tag
+def page_description(page) -> str:
+    """What a page says of itself in link previews: its search description,
+    else its summary (the page types that have one), else "".
+
+    A template's ``{{ page.summary }}`` on a page type without that field
+    costs Django a ``dir()`` of the whole page class to tell a missing
+    attribute from a failing property, on every view of the home page.
+    """
+    if page is None or page == "":
+        return ""
+    return getattr(page, "search_description", "") or getattr(page, "summary", "") or ""
+
+
 _CLEANER = None
 
 

@@ -6,9 +6,7 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import (
-    OuterRef,
     QuerySet,
-    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,24 +116,10 @@ def participant_completion(*, enrolment: Enrolment | None) -> CompletionStatus |
     programme = enrolment.programme
     sessions = getattr(programme, "every_session", None)
     if sessions is None:
-        # One query: the sessions, each with this participant's mark.
-        sessions = list(
-            programme.sessions.annotate(
-                own_mark=Subquery(
-                    Attendance.objects.filter(
-                        session=OuterRef("pk"), enrolment=enrolment
-                    ).values("status")[:1]
-                )
-            )
-        )
-        marks = {
-            s.pk: Attendance(session=s, enrolment=enrolment, status=s.own_mark)
-            for s in sessions
-            if s.own_mark is not None
-        }
-    else:
-        marks = {a.session_id: a for a in enrolment.attendance.all()}
-    status = _completion(enrolment, sessions, marks)
+        sessions = list(programme.sessions.all())
+    status = _completion(
+        enrolment, sessions, {a.session_id: a for a in enrolment.attendance.all()}
+    )
     if not status.counted and not status.missing_required:
         return None
     return status

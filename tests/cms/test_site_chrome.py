@@ -101,3 +101,25 @@ def test_a_shared_fragment_needs_one_quoted_name():
         Template(
             "{% load cms_tags %}{% shared_fragment name %}x{% endshared_fragment %}"
         )
+
+
+def test_link_previews_describe_each_page_with_what_it_has(site):
+    from cms.models import HomePage, NewsPage
+
+    def og_description(html: str) -> str:
+        return html.split('<meta property="og:description" content="')[1].split('"')[0]
+
+    client = Client()
+    client.cookies["sessionid"] = "none"
+    home = HomePage.objects.get(slug="home", locale__language_code="en")
+    assert not home.search_description
+    assert og_description(client.get("/").content.decode()) == (
+        "Training and capacity building for the cities of WeGO."
+    )
+    news = NewsPage.objects.live().filter(locale=home.locale).exclude(summary="")[0]
+    assert og_description(client.get(news.url).content.decode()) == news.summary
+    news.search_description = "What happened, in one line"
+    news.save_revision().publish()
+    assert og_description(client.get(news.url).content.decode()) == (
+        "What happened, in one line"
+    )
