@@ -21,20 +21,31 @@ security headers included, and can answer before sessions and auth run.
 
 Requests it does not answer (signed-in visitors, misses) get the Wagtail site
 and its ``SiteSettings`` from the cache instead of two queries each time
-(``_prime_site``). The entry is keyed by host, port and the same generation,
-and saving or deleting a site or the site settings bumps the generation
-(``cms.signals``). Neither holds anything about the visitor.
+(``_prime_site``). The entry is keyed by host, port, the same generation and
+a fingerprint of the three models' fields, and saving or deleting a site or
+the site settings bumps the generation (``cms.signals``). It holds plain
+column values, never pickled instances: those of the site, of its root page
+(Wagtail routes from ``site.root_page`` without loading it again) and of the
+settings (``lms.model_values``); each request rebuilds its own instances with
+``Model.from_db``. Nothing in it is about the visitor. With the cache
+unreachable, the site and settings come from the database.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from lms.model_values import fingerprint, from_values, values_of
+
 CACHEABLE_VIEWS = {"wagtail_serve", "news_feed"}
 SKIP_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/accounts/", "/static/")
 HIT_HEADER = "X-Page-Cache"
+SITE_KEY = "cms:site:{schema}:{generation}:{hostname}:{port}"
+
+logger = logging.getLogger(__name__)
 
 
 def _is_anonymous_request(request) -> bool:
@@ -74,15 +85,28 @@ def _storable(request, response) -> bool:
     return "private" not in cache_control and "no-store" not in cache_control
 
 
+def _site_key(hostname: str, port: str) -> str:
+    from wagtail.models import Page, Site
+
+    from .models import SiteSettings
+    from .services import page_cache_generation
+
+    return SITE_KEY.format(
+        schema=fingerprint(Site, Page, SiteSettings),
+        generation=page_cache_generation(),
+        hostname=hostname,
+        port=port,
+    )
+
+
 def _prime_site(request) -> None:
     """Put the request's Wagtail site (root page loaded) and its settings on
     the request, from the cache when possible, as ``Site.find_for_request`` and
     ``SiteSettings.for_request`` would have: they reuse what they find there."""
     from django.http.request import split_domain_port
-    from wagtail.models import Site
+    from wagtail.models import Page, Site
 
     from .models import SiteSettings
-    from .services import page_cache_generation
 
     if request.path.startswith(SKIP_PREFIXES) or hasattr(request, "_wagtail_site"):
         return
@@ -91,16 +115,37 @@ def _prime_site(request) -> None:
         port = request.get_port()
     except Exception:  # noqa: BLE001 - a bad Host header is Django's to reject
         return
-    key = f"cms:site:{page_cache_generation()}:{hostname}:{port}"
-    entry = cache.get(key)
-    if entry is None:
+    key = _site_key(hostname, port)
+    try:
+        entry = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is away: ask the database
+        logger.warning("site cache unreachable", exc_info=True)
+        entry = None
+    site = site_settings = None
+    if entry is not None:
+        try:
+            site_values, root_values, settings_values = entry
+            site = from_values(Site, site_values)
+            site.root_page = from_values(Page, root_values)
+            site_settings = from_values(SiteSettings, settings_values)
+        except (TypeError, ValueError):  # not this schema's values: a miss
+            logger.warning("site entry %s in another shape", key, exc_info=True)
+            site = None
+    if site is None:
         site = Site.find_for_request(request)
         if site is None:
             return
-        site.root_page  # noqa: B018 - loaded now so that it is cached with the site
-        entry = (site, SiteSettings.for_site(site))
-        cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 60))
-    site, site_settings = entry
+        site_settings = SiteSettings.for_site(site)
+        try:
+            entry = (
+                values_of(site),
+                values_of(site.root_page),  # loaded now, so kept with the site
+                values_of(site_settings),
+            )
+            cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 60))
+        except Exception:  # noqa: BLE001 - not kept is only a miss next time
+            logger.warning("could not keep the site", exc_info=True)
+    site_settings.site = site
     request._wagtail_site = site
     site_settings._request = request
     setattr(request, SiteSettings.get_cache_attr_name(), site_settings)

@@ -17,6 +17,13 @@ for the public") is kept in the shared cache, for at most
   round trip;
 * with the cache unreachable, every lookup goes to the database.
 
+An entry holds plain column values, never a pickled page: the generation and
+the page's concrete fields (``Page``'s and ``ProgrammePage``'s, the StreamField
+bodies as their raw block data; ``lms.model_values``), or None. A hit rebuilds
+the page with ``Model.from_db``, as a query would, without the query. The key
+carries a fingerprint of the field list, so a deploy that adds, removes or
+retypes a field never rebuilds from an entry of the code before.
+
 What must be exact is not taken from the copy: the seat decisions read the
 capacity again under the seat lock (``services.seats.lock_seats``).
 """
@@ -31,6 +38,7 @@ from django.db import transaction
 from wagtail.models import Page, PageViewRestriction
 
 from lms.cache import bump_counters
+from lms.model_values import fingerprint, from_values, values_of
 from lms.queries import unique_row
 
 from .models import ProgrammePage
@@ -38,7 +46,7 @@ from .models import ProgrammePage
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "courses:programmes:generation"
-ENTRY_KEY = "courses:programme:{}"
+ENTRY_KEY = "courses:programme:{schema}:{pk}"
 ENTRY_SECONDS = 60
 # Far longer than any entry lives.
 GENERATION_SECONDS = 86400
@@ -66,15 +74,19 @@ def _generation(found: dict) -> int:
     return generation
 
 
+def _entry_key(pk: int) -> str:
+    return ENTRY_KEY.format(schema=fingerprint(ProgrammePage), pk=pk)
+
+
 def public_programme(pk: int) -> ProgrammePage | None:
     """The live programme ``pk`` when no privacy setting hides it, else None.
 
     The same answer as ``ProgrammePage.objects.live().public()``, from the
     shared cache when a copy of the current generation is there. The caller
-    gets its own instance (entries are unpickled), so changing it changes
-    nothing shared.
+    gets its own instance (rebuilt from the kept values on every call), so
+    changing it changes nothing shared.
     """
-    key = ENTRY_KEY.format(pk)
+    key = _entry_key(pk)
     try:
         found = cache.get_many([GENERATION_KEY, key])
         generation = _generation(found)
@@ -83,10 +95,16 @@ def public_programme(pk: int) -> ProgrammePage | None:
         return _load(pk)
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
-        return entry[1]
+        if entry[1] is None:
+            return None
+        try:
+            return from_values(ProgrammePage, entry[1])
+        except (TypeError, ValueError):  # not this schema's values: a miss
+            logger.warning("programme %s kept in another shape", pk, exc_info=True)
     page = _load(pk)
     try:
-        cache.set(key, (generation, page), ENTRY_SECONDS)
+        values = None if page is None else values_of(page)
+        cache.set(key, (generation, values), ENTRY_SECONDS)
     except Exception:  # noqa: BLE001 - a copy not kept is only a miss
         logger.warning("could not keep programme %s", pk, exc_info=True)
     return page

@@ -4,13 +4,16 @@ never personal, and cost a small constant number of queries."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from cms.models import HomePage, NewsIndexPage, NewsPage, RegionalOfficePage
+from lms import model_values
 from lms.models import User
+from tests.plain import assert_plain
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +213,119 @@ def site_settings_save(django_capture_on_commit_callbacks):
             settings.save()
 
     return _save
+
+
+def _site_settings(response):
+    from cms.models import SiteSettings
+
+    return getattr(response.wsgi_request, SiteSettings.get_cache_attr_name())
+
+
+def test_the_site_entry_holds_column_values_never_instances(client, participant):
+    from wagtail.models import Page, Site
+
+    from cms.middleware import _site_key
+    from cms.models import SiteSettings
+
+    client.get("/")
+    entry = cache.get(_site_key("testserver", "80"))
+    assert_plain(entry)
+    site_values, root_values, settings_values = entry
+    assert len(site_values) == len(Site._meta.concrete_fields)
+    assert len(root_values) == len(Page._meta.concrete_fields)
+    assert len(settings_values) == len(SiteSettings._meta.concrete_fields)
+
+
+def test_each_request_rebuilds_its_own_site_root_page_and_settings(
+    client, participant, django_assert_num_queries
+):
+    from wagtail.models import Site
+
+    from cms.middleware import _prime_site
+    from cms.models import SiteSettings
+
+    first, second = client.get("/"), client.get("/")
+    site = second.wsgi_request._wagtail_site
+    assert site is not first.wsgi_request._wagtail_site
+    fresh = Site.objects.select_related("root_page").get(pk=site.pk)
+    fresh_settings = SiteSettings.objects.get(site=fresh)
+    settings = _site_settings(second)
+    assert settings is not _site_settings(first)
+    for mine, theirs in (
+        (site, fresh),
+        (site.root_page, fresh.root_page),
+        (settings, fresh_settings),
+    ):
+        assert type(mine) is type(theirs) and not mine._state.adding
+        assert model_values.values_of(mine) == model_values.values_of(theirs)
+    assert settings._request is second.wsgi_request
+
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(0):  # from the entry, nothing asked again
+        _prime_site(request)
+        assert Site.find_for_request(request).root_page.url_path == "/home/"
+        settings = SiteSettings.for_request(request)
+        assert settings.site is request._wagtail_site
+        assert settings.site_name == fresh_settings.site_name
+
+
+def test_a_site_entry_of_another_field_list_is_never_read(
+    client, participant, monkeypatch
+):
+    from wagtail.models import Site
+
+    from cms import middleware
+    from cms.models import SiteSettings
+
+    client.get("/")
+    SiteSettings.objects.update(site_name="Renamed quietly")  # no signal
+    assert _site_settings(client.get("/")).site_name == "WeGO Learning"
+
+    key = middleware._site_key("testserver", "80")
+    fields = Site._meta.concrete_fields
+    monkeypatch.setattr(Site._meta, "concrete_fields", fields[:-1])
+    assert middleware._site_key("testserver", "80") != key
+    monkeypatch.setattr(Site._meta, "concrete_fields", fields)
+
+    monkeypatch.setattr(middleware, "fingerprint", lambda *models: "next")
+    assert _site_settings(client.get("/")).site_name == "Renamed quietly"
+
+
+def test_site_values_of_another_shape_are_a_miss(client, participant):
+    from cms.middleware import _site_key
+    from cms.models import SiteSettings
+
+    client.get("/")
+    key = _site_key("testserver", "80")
+    site_values, root_values, settings_values = cache.get(key)
+    SiteSettings.objects.update(site_name="Renamed quietly")
+    cache.set(key, (site_values, root_values, settings_values[:-1]))
+    response = client.get("/")
+    assert _site_settings(response).site_name == "Renamed quietly"
+    assert response.wsgi_request._wagtail_site.root_page.url_path == "/home/"
+    cache.set(key, "not a tuple")
+    assert client.get("/").status_code == 200
+
+
+def test_with_the_cache_unreachable_the_site_comes_from_the_database(
+    client, participant, monkeypatch
+):
+    from cms.models import SiteSettings
+
+    real_get, real_set = cache.get, cache.set
+
+    def _refuse(real):
+        def call(key, *args, **kwargs):
+            if key.startswith("cms:site:"):
+                raise ConnectionError("cache unreachable")
+            return real(key, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(cache, "get", _refuse(real_get))
+    monkeypatch.setattr(cache, "set", _refuse(real_set))
+    SiteSettings.objects.update(site_name="Renamed quietly")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Renamed quietly" in response.content.decode()
+    assert response.wsgi_request._wagtail_site.root_page.url_path == "/home/"
