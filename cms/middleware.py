@@ -25,7 +25,8 @@ and its ``SiteSettings`` from the cache instead of two queries each time
 a fingerprint of the three models' fields, and saving or deleting a site or
 the site settings bumps the generation (``cms.signals``). It holds plain
 column values, never pickled instances: those of the site, of its root page
-(Wagtail routes from ``site.root_page`` without loading it again) and of the
+in its own class, the home page (Wagtail routes from
+``site.root_page.localized.specific`` without loading it again), and of the
 settings (``lms.model_values``); each request rebuilds its own instances with
 ``Model.from_db``. Nothing in it is about the visitor. With the cache
 unreachable, the site and settings come from the database.
@@ -103,8 +104,9 @@ def _prime_site(request) -> None:
     """Put the request's Wagtail site (root page loaded) and its settings on
     the request, from the cache when possible, as ``Site.find_for_request`` and
     ``SiteSettings.for_request`` would have: they reuse what they find there."""
+    from django.apps import apps
     from django.http.request import split_domain_port
-    from wagtail.models import Page, Site
+    from wagtail.models import Site
 
     from .models import SiteSettings
 
@@ -124,11 +126,14 @@ def _prime_site(request) -> None:
     site = site_settings = None
     if entry is not None:
         try:
-            site_values, root_values, settings_values = entry
+            site_values, (root_label, root_schema, root_values), settings_values = entry
+            root_model = apps.get_model(root_label)
+            if fingerprint(root_model) != root_schema:
+                raise ValueError(f"{root_label} has other fields now")
             site = from_values(Site, site_values)
-            site.root_page = from_values(Page, root_values)
+            site.root_page = from_values(root_model, root_values)
             site_settings = from_values(SiteSettings, settings_values)
-        except (TypeError, ValueError):  # not this schema's values: a miss
+        except (TypeError, ValueError, LookupError):  # not this schema's: a miss
             logger.warning("site entry %s in another shape", key, exc_info=True)
             site = None
     if site is None:
@@ -136,10 +141,14 @@ def _prime_site(request) -> None:
         if site is None:
             return
         site_settings = SiteSettings.for_site(site)
+        # The root page in its own class (the home page), which Wagtail's
+        # routing asks for on every request (``root_page.localized.specific``).
+        root = site.root_page.specific
+        site.root_page = root
         try:
             entry = (
                 values_of(site),
-                values_of(site.root_page),  # loaded now, so kept with the site
+                (root._meta.label, fingerprint(type(root)), values_of(root)),
                 values_of(site_settings),
             )
             cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 60))

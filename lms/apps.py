@@ -22,3 +22,13 @@ class LmsConfig(AppConfig):
         # Site sign-ins (password, second factor, e-mail confirmation) all end
         # in allauth's post_login, which sends this with the redirect.
         user_logged_in.connect(on_user_logged_in, dispatch_uid="lms-language")
+
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Locale
+
+        from .i18n import forget_locale_ids
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_locale_ids, sender=Locale, dispatch_uid=f"lms-locales-{signal}"
+            )

@@ -15,12 +15,15 @@ in the default language whatever the client's ``Accept-Language``
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
+
+logger = logging.getLogger(__name__)
 
 
 def active_language_prefix() -> str:
@@ -80,10 +83,79 @@ def path_in_language(path: str, language: str) -> str:
     return translated + (f"?{query}" if query else "")
 
 
+LOCALE_IDS_KEY = "lms:locale-ids"
+LOCALE_IDS_SECONDS = 3600
+
+
+def locale_ids() -> dict[str, int]:
+    """Every Wagtail locale's id by language code.
+
+    Wagtail looks the active locale up by its code on every page view (to
+    find the home page in the visitor's language); the table changes only when
+    an administrator adds or removes a language, which forgets this at once
+    (``forget_locale_ids``). Kept in the shared cache; without it, asked of
+    the database.
+    """
+    from django.core.cache import cache
+    from wagtail.models import Locale
+
+    try:
+        found = cache.get(LOCALE_IDS_KEY)
+    except Exception:  # noqa: BLE001 - the cache is away: ask the database
+        found = None
+    if found is None:
+        found = dict(Locale.objects.values_list("language_code", "id"))
+        try:
+            cache.set(LOCALE_IDS_KEY, found, LOCALE_IDS_SECONDS)
+        except Exception:  # noqa: BLE001 - not kept is only a miss next time
+            logger.warning("could not keep the locale ids", exc_info=True)
+    return found
+
+
+def forget_locale_ids(**kwargs) -> None:
+    """Signal receiver: a locale was saved or deleted (now and after commit)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def forget() -> None:
+        try:
+            cache.delete(LOCALE_IDS_KEY)
+        except Exception:  # noqa: BLE001 - it expires on its own
+            logger.warning("could not forget the locale ids", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def active_locale_id() -> int | None:
+    """The id of the active language's Wagtail locale, as
+    ``Locale.get_active()`` finds it, or None when there is none."""
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    try:
+        code = get_supported_content_language_variant(translation.get_language())
+    except LookupError:
+        return None
+    return locale_ids().get(code)
+
+
 class LanguageKeepingPage:
     """Mixin for every page type: an English page's address carries the
     active interface language's prefix (``/ko/offices/…``), where it is served
-    in that language. Translated pages already reverse in their own language."""
+    in that language. Translated pages already reverse in their own language.
+
+    ``localized_draft`` (and so Wagtail's ``localized``) is Wagtail's own,
+    with the active locale's id taken from ``locale_ids`` instead of a query.
+    """
+
+    @property
+    def localized_draft(self):
+        if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return self
+        locale_id = active_locale_id()
+        if locale_id is None or locale_id == self.locale_id:
+            return self
+        return self.get_translation_or_none(locale_id) or self
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request=request)
