@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..models import (
     Enrolment,
     EnrolmentStatus,
+    OfferState,
     ProgrammePage,
     Session,
 )
@@ -33,8 +34,6 @@ def open_offer_of(*, enrolment: Enrolment | None):
     Only an enrolment on the waitlist or holding an offer can have one, so
     any other (a confirmed participant's) costs no query.
     """
-    from ..models import OfferState
-
     if enrolment is None or enrolment.status not in (
         EnrolmentStatus.WAITLISTED,
         EnrolmentStatus.OFFERED,
