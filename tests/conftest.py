@@ -8,7 +8,6 @@ under ``WEGO_REAL_SERVICES=1`` an unreachable service fails the run.
 import inspect
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -81,14 +80,6 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush, reload the migrated data at once,
     so the non-transactional tests that follow on this worker find it too."""
     yield
-    if _SHARED.key is not None and (
-        _shared_seeding_key(nextitem) is not _SHARED.key or _SHARED.lost()
-    ):
-        # The next test does not share this seeding, or this test closed the
-        # connection that held it: drop it before the next test sets up.
-        from pytest_django.plugin import blocking_manager_key
-
-        _SHARED.stop(item.config.stash[blocking_manager_key])
     if not getattr(item, "wego_transactional", False) or nextitem is None:
         # After the session's last test the test databases are already gone
         # and the connections point at the real ones: reload nothing there.
@@ -191,11 +182,20 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _media_and_cache(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.cache import cache
+def _media_and_cache(request):
+    """Each test writes media into its own directory and starts with empty
+    caches; a seeded class (``tests.seeded``) keeps one media directory for
+    its seeding and its tests, and empties the caches itself."""
+    from tests.seeded import SeededTestCase
 
-    cache.clear()
+    if isinstance(request.instance, SeededTestCase):
+        return
+    request.getfixturevalue("settings").MEDIA_ROOT = (
+        request.getfixturevalue("tmp_path") / "media"
+    )
+    from tests.seeded import clear_caches
+
+    clear_caches()
 
 
 @pytest.fixture
@@ -211,247 +211,3 @@ def user(db):
 @pytest.fixture
 def staff_user(db):
     return UserFactory(is_staff=True, is_superuser=True)
-
-
-def seed_full_demo() -> None:
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
-def seed_site() -> None:
-    """People (lms) and the public site (cms) of the demo, without other apps."""
-    from cms import demo as cms_demo
-    from lms import demo as lms_demo
-
-    command = type("Cmd", (), {"stdout": open(os.devnull, "w")})()  # noqa: SIM115
-    lms_demo.seed(command, {"crowd": 0})
-    cms_demo.seed(command, {"crowd": 0})
-
-
-# Seeding fixtures -> the seeding they ask for. Seeding the demo takes seconds,
-# and dozens of tests ask for it in a row; consecutive tests that ask for the
-# same one share a single seeding, kept in an outer transaction that each
-# test's own transaction nests in (as Django's ``setUpTestData``), so whatever
-# a test changes is rolled back before the next one. The cache, the e-mail
-# outbox and the media files the seeding left are given back to every test.
-SEEDINGS = {"demo": seed_full_demo, "full_demo": seed_full_demo, "site": seed_site}
-
-# What may be set up before a shared seeding: the suite-wide environment
-# (pytest-django's and this file's autouse fixtures and what they use) and
-# fixtures that touch neither the database nor the settings. Anything else
-# (another conftest's autouse fixture, a factory fixture, ``db`` itself) makes
-# the test seed on its own, inside its own transaction, as before.
-_SAFE_BEFORE_SEEDING = {
-    "_dj_autoclear_mailbox",
-    "_django_clear_site_cache",
-    "_django_db_marker",
-    "_django_isolate_apps",
-    "_django_set_urlconf",
-    "_django_setup_unittest",
-    "_fail_for_invalid_template_variable",
-    "_keep_the_test_transaction_open",
-    "_live_server_helper",
-    "_default_language",
-    "_qa_rooms_settle",
-    "_media_and_cache",
-    "_pw_trace_api_requests",
-    "_session_faker",
-    "_template_string_if_invalid_marker",
-    "client",
-    "django_capture_on_commit_callbacks",
-    "django_db_blocker",
-    "django_db_createdb",
-    "django_db_keepdb",
-    "django_db_modify_db_settings",
-    "django_db_modify_db_settings_parallel_suffix",
-    "django_db_modify_db_settings_tox_suffix",
-    "django_db_modify_db_settings_xdist_suffix",
-    "django_db_setup",
-    "django_db_use_migrations",
-    "django_test_environment",
-    "delete_output_dir",
-    "event_loop_policy",
-    "monkeypatch",
-    "pytestconfig",
-    "settings",
-    "tmp_path",
-    "tmp_path_factory",
-    "worker_id",
-}
-
-
-def _setup_order(item) -> list[str]:
-    """The order in which pytest sets up the item's fixtures (dependencies
-    first, then the fixture, following ``item.fixturenames``)."""
-    definitions = item._fixtureinfo.name2fixturedefs
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in seen or name not in definitions:
-            return
-        seen.add(name)
-        for argname in definitions[name][-1].argnames:
-            visit(argname)
-        order.append(name)
-
-    for name in item.fixturenames:
-        visit(name)
-    return order
-
-
-def _shared_seeding_key(item):
-    """The seeding ``item`` may share with its neighbours, or None."""
-    if item is None or getattr(item, "wego_transactional", True):
-        return None
-    if item.get_closest_marker("django_isolate_apps"):
-        return None
-    marker = item.get_closest_marker("django_db")
-    if marker is not None:
-        from pytest_django.fixtures import validate_django_db
-
-        # A plain ``django_db`` marker asks for what ``db`` gives.
-        if validate_django_db(marker) != (False, False, None, False, None):
-            return None
-    if "playwright" in item.fixturenames:
-        return None
-    wanted = {SEEDINGS[name] for name in SEEDINGS if name in item.fixturenames}
-    if len(wanted) != 1:
-        return None
-    order = _setup_order(item)
-    if "_shared_seeding" not in order:
-        return None
-    before = order[: order.index("_shared_seeding")]
-    if not set(before) <= _SAFE_BEFORE_SEEDING:
-        return None
-    return wanted.pop()
-
-
-class _SharedSeeding:
-    def __init__(self):
-        self.key = None
-        self.atomics = []
-        self.cache = None
-        self.outbox = []
-        self.media = None
-
-    def start(self, key, blocker, media_copy) -> None:
-        from django.conf import settings as django_settings
-        from django.core import mail
-        from django.core.cache import cache
-        from django.db import connections, transaction
-
-        with blocker.unblock():
-            for alias in connections:
-                atomic = transaction.atomic(using=alias)
-                atomic.__enter__()
-                self.atomics.append(atomic)
-            self.key = key
-            outbox_before = len(mail.outbox)
-            key()
-        self.outbox = list(mail.outbox[outbox_before:])
-        self.cache = (cache._cache.copy(), cache._expire_info.copy())
-        media = Path(django_settings.MEDIA_ROOT)
-        if media.exists():
-            shutil.copytree(media, media_copy, dirs_exist_ok=True)
-        self.media = media_copy
-
-    def lost(self) -> bool:
-        """Whether a test closed a connection holding the seeding (a request
-        through the WSGI handler does, on PostgreSQL)."""
-        from django.db import connections
-
-        return any(
-            connections[atomic.using].closed_in_transaction
-            or connections[atomic.using].connection is None
-            for atomic in self.atomics
-        )
-
-    def give_back(self) -> None:
-        """Restore, for a later test, what the seeding left outside the
-        database."""
-        from django.conf import settings as django_settings
-        from django.core import mail
-        from django.core.cache import cache
-
-        mail.outbox.extend(self.outbox)
-        entries, expiry = self.cache
-        cache._cache.update(entries)
-        cache._expire_info.update(expiry)
-        if self.media.exists():
-            shutil.copytree(self.media, django_settings.MEDIA_ROOT, dirs_exist_ok=True)
-
-    def stop(self, blocker) -> None:
-        from django.db import transaction
-
-        with blocker.unblock():
-            while self.atomics:
-                atomic = self.atomics.pop()
-                transaction.set_rollback(True, using=atomic.using)
-                atomic.__exit__(None, None, None)
-        if self.media is not None:
-            shutil.rmtree(self.media, ignore_errors=True)
-        self.key = None
-        self.cache = self.media = None
-        self.outbox = []
-
-
-_SHARED = _SharedSeeding()
-
-
-@pytest.fixture(autouse=True)
-def _django_db_marker(request) -> None:
-    """pytest-django's own, but a test that shares a seeding gets its database
-    from the seeding fixture's ``db`` (set up after the seeding) instead."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and _shared_seeding_key(request.node) is None:
-        request.getfixturevalue("_django_db_helper")
-
-
-@pytest.fixture(scope="session")
-def _shared_seeding_session(django_db_setup, django_db_blocker):
-    yield _SHARED
-    if _SHARED.key is not None:
-        _SHARED.stop(django_db_blocker)
-
-
-@pytest.fixture
-def _shared_seeding(request, django_db_blocker, tmp_path_factory):
-    """Set up before ``db``: seed (or reuse) the shared seeding the test asks
-    for; yields whether the test gets it (else it seeds on its own)."""
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-    from django.db import connections
-
-    key = _shared_seeding_key(request.node)
-    if key is None or not isinstance(caches["default"], LocMemCache):
-        yield False
-        return
-    state = request.getfixturevalue("_shared_seeding_session")
-    depth = len(state.atomics)
-    assert all(
-        len(connections[alias].atomic_blocks) == depth for alias in connections
-    ), "a shared seeding must be set up before the test's transaction"
-    if state.key is None:
-        state.start(key, django_db_blocker, tmp_path_factory.mktemp("seeded-media"))
-        request.node.wego_seeded_here = True
-    else:
-        assert state.key is key
-    yield True
-
-
-def use_seeding(shared: bool, request, seed) -> None:
-    """Body of a seeding fixture: ``shared`` (from ``_shared_seeding``) says
-    whether the test shares a seeding; the test that made it has it as it was
-    left, the others get back what it left outside the database."""
-    if not shared:
-        seed()
-    elif not getattr(request.node, "wego_seeded_here", False):
-        _SHARED.give_back()
-
-
-@pytest.fixture
-def demo(_shared_seeding, db, request):
-    """The full demo content, as ``make run`` loads it."""
-    use_seeding(_shared_seeding, request, seed_full_demo)
