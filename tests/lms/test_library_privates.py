@@ -148,26 +148,30 @@ def test_channels_redis_pops_through_brpop_with_clean_then_backs_up():
     assert "await self._brpop_with_clean(" in _source(RedisChannelLayer.receive_single)
 
 
-# --- tests/conftest.py: the shared demo seeding ------------------------------
+# --- tests/conftest.py: migrated rows back after a transactional test ------
 
 
-def test_pytest_django_db_marker_and_helper_fixtures_exist():
-    """``tests/conftest.py`` overrides ``_django_db_marker`` and asks for
-    ``_django_db_helper`` so consecutive tests can share one seeding."""
-    import pytest_django.plugin as plugin
+def test_pytest_django_marker_parser_and_blocker_key_exist():
+    """``tests/conftest.py`` reads a test's ``django_db`` marker with
+    ``validate_django_db`` (to add ``serialized_rollback``) and unblocks the
+    database after a transactional test through ``blocking_manager_key``."""
+    from pytest_django.fixtures import validate_django_db
+    from pytest_django.plugin import blocking_manager_key
 
-    assert hasattr(plugin, "_django_db_marker")
-    assert hasattr(plugin, "_django_db_helper")
+    marker = pytest.mark.django_db(transaction=True).mark
+    assert validate_django_db(marker) == (True, False, None, False, None)
+    assert blocking_manager_key is not None
 
 
-def test_locmem_cache_keeps_entries_and_expiry_in_two_dicts(settings):
-    """``tests/conftest.py`` copies a seeding's cache entries back for later tests."""
-    from django.core.cache.backends.locmem import LocMemCache
+def test_django_keeps_the_serialized_test_database_on_the_connection():
+    """``tests/conftest.py`` reloads ``connection._test_serialized_contents``
+    (what ``create_test_db(serialize=True)`` kept) right after a
+    transactional test's flush."""
+    from django.db.backends.base.creation import BaseDatabaseCreation
 
-    cache = LocMemCache("privates", {})
-    cache.set("k", 1, 30)
-    assert isinstance(cache._cache, dict) and isinstance(cache._expire_info, dict)
-    assert len(cache._cache) == len(cache._expire_info) == 1
+    source = _source(BaseDatabaseCreation.create_test_db)
+    assert "_test_serialized_contents" in source
+    assert hasattr(BaseDatabaseCreation, "deserialize_db_from_string")
 
 
 @pytest.mark.parametrize(
