@@ -2,56 +2,51 @@
 
 import re
 
-import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
 from cms.models import HomePage, NewsPage
 from lms.models import User
-
-pytestmark = pytest.mark.django_db
+from tests.seeded import SiteTestCase
 
 WEIGHT_LIMIT = 100 * 1024
 PHONE_WIDTH = 400
 
 
-def test_anonymous_pages_are_cached_with_public_cache_headers(client, site):
-    first = client.get("/news/")
-    assert first["X-Page-Cache"] == "miss"
-    assert "public" in first["Cache-Control"]
-    assert "Cookie" in first["Vary"]
-    assert not first.cookies
-    second = client.get("/news/")
-    assert second["X-Page-Cache"] == "hit"
-    assert second.content == first.content
+class AnonymousPageCacheTests(SiteTestCase):
+    def test_anonymous_pages_are_cached_with_public_cache_headers(self):
+        first = self.client.get("/news/")
+        assert first["X-Page-Cache"] == "miss"
+        assert "public" in first["Cache-Control"]
+        assert "Cookie" in first["Vary"]
+        assert not first.cookies
+        second = self.client.get("/news/")
+        assert second["X-Page-Cache"] == "hit"
+        assert second.content == first.content
 
+    def test_publishing_a_page_purges_the_anonymous_cache(self):
+        self.client.get("/news/")
+        assert self.client.get("/news/")["X-Page-Cache"] == "hit"
+        page = NewsPage.objects.get(slug="jeju-workshop-2016")
+        page.title = "Jeju Workshop, renamed"
+        with self.captureOnCommitCallbacks(execute=True):
+            page.save_revision().publish()
+        response = self.client.get("/news/")
+        assert response["X-Page-Cache"] == "miss"
+        assert "Jeju Workshop, renamed" in response.content.decode()
 
-def test_publishing_a_page_purges_the_anonymous_cache(
-    client, site, django_capture_on_commit_callbacks
-):
-    client.get("/news/")
-    assert client.get("/news/")["X-Page-Cache"] == "hit"
-    page = NewsPage.objects.get(slug="jeju-workshop-2016")
-    page.title = "Jeju Workshop, renamed"
-    with django_capture_on_commit_callbacks(execute=True):
-        page.save_revision().publish()
-    response = client.get("/news/")
-    assert response["X-Page-Cache"] == "miss"
-    assert "Jeju Workshop, renamed" in response.content.decode()
-
-
-def test_signed_in_users_never_get_cached_anonymous_html(client, site):
-    anonymous = client.get("/")
-    assert "Sign in" in anonymous.content.decode()
-    user = User.objects.get(email="dev.hanoi@wego.example")
-    client.force_login(user)
-    response = client.get("/")
-    assert response.get("X-Page-Cache") is None
-    assert "Sign out" in response.content.decode()
-    # …and the signed-in render is not stored for anonymous visitors.
-    other = Client().get("/")
-    assert "Sign out" not in other.content.decode()
-    assert 'name="csrfmiddlewaretoken"' not in other.content.decode()
+    def test_signed_in_users_never_get_cached_anonymous_html(self):
+        anonymous = self.client.get("/")
+        assert "Sign in" in anonymous.content.decode()
+        user = User.objects.get(email="dev.hanoi@wego.example")
+        self.client.force_login(user)
+        response = self.client.get("/")
+        assert response.get("X-Page-Cache") is None
+        assert "Sign out" in response.content.decode()
+        # …and the signed-in render is not stored for anonymous visitors.
+        other = Client().get("/")
+        assert "Sign out" not in other.content.decode()
+        assert 'name="csrfmiddlewaretoken"' not in other.content.decode()
 
 
 def test_responses_setting_a_cookie_or_using_the_csp_nonce_are_never_stored():
@@ -72,45 +67,41 @@ def test_responses_setting_a_cookie_or_using_the_csp_nonce_are_never_stored():
     assert _storable(with_nonce, HttpResponse("x", content_type="text/html")) is False
 
 
-def test_translated_page_shows_in_its_locale_and_missing_ones_fall_back(client, site):
-    korean = client.get("/ko/")
-    assert korean.status_code == 200
-    html = korean.content.decode()
-    assert 'lang="ko"' in html
-    assert "WeGO 러닝" in html
-    # No Korean news index exists: the English one is served, Korean UI around it.
-    fallback = client.get("/ko/news/")
-    assert fallback.status_code == 200
-    assert "World Cities Summit 2022" in fallback.content.decode()
-    assert '<html lang="ko"' in fallback.content.decode()
-    french = client.get("/fr/")
-    assert french.status_code == 200
-    assert "WeGO Learning" in french.content.decode()
-    assert client.get("/ko/no-such-page/").status_code == 404
+class LanguageTests(SiteTestCase):
+    def test_translated_page_shows_in_its_locale_and_missing_ones_fall_back(self):
+        korean = self.client.get("/ko/")
+        assert korean.status_code == 200
+        html = korean.content.decode()
+        assert 'lang="ko"' in html
+        assert "WeGO 러닝" in html
+        # No Korean news index exists: the English one is served, Korean UI around it.
+        fallback = self.client.get("/ko/news/")
+        assert fallback.status_code == 200
+        assert "World Cities Summit 2022" in fallback.content.decode()
+        assert '<html lang="ko"' in fallback.content.decode()
+        french = self.client.get("/fr/")
+        assert french.status_code == 200
+        assert "WeGO Learning" in french.content.decode()
+        assert self.client.get("/ko/no-such-page/").status_code == 404
 
+    def test_interface_is_translated_in_every_ui_language(self):
+        cases = [
+            ("/ko", "본문으로 바로가기", "소식"),
+            ("/ru", "Перейти к основному содержанию", "Новости"),
+            ("/es", "Ir al contenido principal", "Noticias"),
+            ("/fr", "Aller au contenu principal", "Actualités"),
+        ]
+        for prefix, skip_link, news in cases:
+            with self.subTest(prefix=prefix):
+                html = Client().get(f"{prefix}/news/").content.decode()
+                assert skip_link in html
+                assert f">{news}</a>" in html
 
-@pytest.mark.parametrize(
-    ("prefix", "skip_link", "news"),
-    [
-        ("/ko", "본문으로 바로가기", "소식"),
-        ("/ru", "Перейти к основному содержанию", "Новости"),
-        ("/es", "Ir al contenido principal", "Noticias"),
-        ("/fr", "Aller au contenu principal", "Actualités"),
-    ],
-)
-def test_interface_is_translated_in_every_ui_language(
-    client, site, prefix, skip_link, news
-):
-    html = client.get(f"{prefix}/news/").content.decode()
-    assert skip_link in html
-    assert f">{news}</a>" in html
-
-
-def test_language_links_point_to_each_locale(client, site):
-    html = client.get("/news/").content.decode()
-    for code in ("ko", "ru", "es", "fr"):
-        assert f'href="/{code}/news/" hreflang="{code}"' in html
-    assert 'href="/news/" hreflang="en"' in html
+    def test_language_links_point_to_each_locale(self):
+        html = self.client.get("/news/").content.decode()
+        for code in ("ko", "ru", "es", "fr"):
+            assert f'href="/{code}/news/" hreflang="{code}"' in html
+        assert 'href="/news/" hreflang="en"' in html
 
 
 def _asset_bytes(client, url: str) -> int:
@@ -165,17 +156,18 @@ def first_view_weight(client, url: str) -> int:
     return total
 
 
-def test_key_pages_weigh_at_most_100_kb_on_first_view(client, site):
-    news_page = NewsPage.objects.get(slug="world-cities-summit-2022")
-    urls = ["/", "/news/", news_page.url]
-    from django.apps import apps
+class PageWeightTests(SiteTestCase):
+    def test_key_pages_weigh_at_most_100_kb_on_first_view(self):
+        news_page = NewsPage.objects.get(slug="world-cities-summit-2022")
+        urls = ["/", "/news/", news_page.url]
+        from django.apps import apps
 
-    programme_model = apps.get_model("courses", "ProgrammePage")
-    programme = programme_model.objects.live().first()
-    if programme is not None:
-        urls.append(programme.url)
-    for url in urls:
-        weight = first_view_weight(client, url)
-        assert weight <= WEIGHT_LIMIT, (url, weight)
-    home = HomePage.objects.get(slug="home", locale__language_code="en")
-    assert first_view_weight(client, home.url) > 1000
+        programme_model = apps.get_model("courses", "ProgrammePage")
+        programme = programme_model.objects.live().first()
+        if programme is not None:
+            urls.append(programme.url)
+        for url in urls:
+            weight = first_view_weight(self.client, url)
+            assert weight <= WEIGHT_LIMIT, (url, weight)
+        home = HomePage.objects.get(slug="home", locale__language_code="en")
+        assert first_view_weight(self.client, home.url) > 1000
