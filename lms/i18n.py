@@ -11,6 +11,9 @@ English. Wagtail reverses a page's address in the *page's* language, hence
 Machine-facing addresses (the REST API, the sitemap, the RSS feed) are printed
 in the default language whatever the client's ``Accept-Language``
 (``in_default_language``), so that they never change with who asks.
+
+The English words of such a fallback page are marked as English inside the
+Korean interface (``content_language``, ``{% lang_attr %}`` in ``cms_tags``).
 """
 
 from __future__ import annotations
@@ -137,6 +140,30 @@ def active_locale_id() -> int | None:
     except LookupError:
         return None
     return locale_ids().get(code)
+
+
+def content_language(obj: object) -> str | None:
+    """The language code of ``obj``'s own words when they are not in the
+    interface language, else None.
+
+    Pages missing in a language are served in its interface in English
+    (``HomePage.route``): ``/ko/programmes/`` is ``<html lang="ko">`` around
+    an English title and intro. The elements holding such words carry
+    ``lang="en"`` (WCAG 3.1.2, Language of Parts) so that screen readers do
+    not read them with Korean pronunciation. ``obj`` is anything with a
+    Wagtail ``locale_id`` (a page, a translatable snippet); None, or an object
+    without a locale, gives None. No query: the locale table comes from
+    ``locale_ids``.
+    """
+    locale_id = getattr(obj, "locale_id", None)
+    if locale_id is None or locale_id == active_locale_id():
+        return None
+    for code, known_id in locale_ids().items():
+        if known_id == locale_id:
+            return code
+    # A locale added since the table was kept: its code is unknown here, and
+    # a wrong one would be worse than none.
+    return None
 
 
 class LanguageKeepingPage:

@@ -5,7 +5,10 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.urls import get_urlconf, translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language
+
+from lms.i18n import content_language
 
 register = template.Library()
 
@@ -63,6 +66,24 @@ def page_description(page) -> str:
     if page is None or page == "":
         return ""
     return getattr(page, "search_description", "") or getattr(page, "summary", "") or ""
+
+
+@register.simple_tag
+def lang_attr(obj) -> str:
+    """`` lang="en"`` on an element holding ``obj``'s own words (its title,
+    summary, body) when they are not in the interface language, else "".
+
+    ``<h1{% lang_attr page %}>{{ page.title }}</h1>``: an English page served
+    in the Korean interface (it has no Korean translation) gets
+    ``<h1 lang="en">``, so that a screen reader reads it as English (WCAG
+    3.1.2). It depends only on ``obj`` and the active language, so it may be
+    used inside fragments cached per language. Interface strings (labels,
+    buttons) stay unmarked: they are in the interface language.
+    """
+    code = content_language(obj)
+    if not code:
+        return ""
+    return format_html(' lang="{}"', code)
 
 
 _CLEANER = None
