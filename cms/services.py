@@ -33,7 +33,9 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from lms import request_memo
 from lms.cache import bump_counters
+from lms.request_memo import remembered
 from lms.services import SECRETARIAT_GROUP, office_editors_group_name, roles_ensure
 
 from .models import NewsIndexPage, RegionalOfficePage
@@ -113,8 +115,13 @@ def page_cache_generation() -> int:
     A lost counter (Redis restarted or evicted it) starts again at the clock,
     past every value an entry was stored under, never back at a number an
     earlier generation used. Unreadable (Redis down), every call gets a new
-    value, so nothing is served from the cache meanwhile.
+    value, so nothing is served from the cache meanwhile. Read once per
+    request (``lms.request_memo``); ``page_cache_purge`` forgets it.
     """
+    return remembered(PAGE_CACHE_GENERATION_KEY, _read_page_cache_generation)
+
+
+def _read_page_cache_generation() -> int:
     try:
         value = cache.get(PAGE_CACHE_GENERATION_KEY)
         if value is None:
@@ -141,6 +148,9 @@ def page_cache_purge() -> None:
         # editor's commit, which must not turn into a 500 while the cache is
         # down (a missing generation restarts at the clock when it is back).
         logger.warning("page cache purge failed", exc_info=True)
+    finally:
+        # The rest of this request reads the new generation.
+        request_memo.forget(PAGE_CACHE_GENERATION_KEY)
 
 
 # --- Shared fragments of signed-in pages ----------------------------------------

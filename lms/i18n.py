@@ -26,6 +26,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 
+from lms import request_memo
+from lms.request_memo import remembered
+
 logger = logging.getLogger(__name__)
 
 
@@ -96,9 +99,13 @@ def locale_ids() -> dict[str, int]:
     Wagtail looks the active locale up by its code on every page view (to
     find the home page in the visitor's language); the table changes only when
     an administrator adds or removes a language, which forgets this at once
-    (``forget_locale_ids``). Kept in the shared cache; without it, asked of
-    the database.
+    (``forget_locale_ids``). Kept in the shared cache (without it, asked of
+    the database) and read once per request (``lms.request_memo``).
     """
+    return remembered(LOCALE_IDS_KEY, _read_locale_ids)
+
+
+def _read_locale_ids() -> dict[str, int]:
     from django.core.cache import cache
     from wagtail.models import Locale
 
@@ -121,6 +128,7 @@ def forget_locale_ids(**kwargs) -> None:
     from django.db import transaction
 
     def forget() -> None:
+        request_memo.forget(LOCALE_IDS_KEY)
         try:
             cache.delete(LOCALE_IDS_KEY)
         except Exception:  # noqa: BLE001 - it expires on its own

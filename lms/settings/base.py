@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "lms.proxy.TrustedProxyMiddleware",
     # Request id (header, logs, JSON errors) and latency by view (lms.observability).
     "lms.observability.RequestObservabilityMiddleware",
+    # Shared values read once per request (lms.request_memo): the locale table
+    # and the page-cache generation.
+    "lms.request_memo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous full-page cache (cms): must see the final response headers.
