@@ -19,6 +19,10 @@ Topologies:
 * ``daphne``: one Daphne process, what ``make run`` starts.
 * ``gunicorn``: the production HTTP topology, gunicorn with sync workers (one
   per core) in front of ``lms.wsgi`` (WebSockets stay on Daphne, see docs/deploy.md).
+* ``gunicorn-redis``: the same with the cache (and so sessions, fragments,
+  routes and the page-cache generation) on Redis, as in production, instead of
+  each process's memory: every cache read is a round trip. The database of
+  ``--redis-url`` (default ``redis://127.0.0.1:6379/11``) is emptied first.
 
 Each server keeps its database connections as in production: ``lms.wsgi``
 keeps them for 60 s (``CONN_MAX_AGE``), Daphne opens one per request.
@@ -113,7 +117,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(topology: str, port: int) -> subprocess.Popen:
+REDIS_URL = "redis://127.0.0.1:6379/11"
+
+
+def start(topology: str, port: int, redis_url: str = REDIS_URL) -> subprocess.Popen:
+    server_env = env()
+    if topology.endswith("-redis"):
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        server_env.update(REDIS_URL=redis_url, WEGO_TEST_REDIS_EVERYWHERE="1")
     if topology == "daphne":
         cmd = [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port)]
         cmd.append("lms.asgi:application")
@@ -132,7 +145,7 @@ def start(topology: str, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
-        env=env(),
+        env=server_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -224,7 +237,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--topologies", default="daphne,gunicorn")
+    parser.add_argument(
+        "--topologies", default="daphne,gunicorn", help="also: gunicorn-redis"
+    )
+    parser.add_argument("--redis-url", default=REDIS_URL, help="for gunicorn-redis")
     parser.add_argument("--url", help="a running server (e.g. make prod's nginx)")
     parser.add_argument("--label", default="url", help="its topology, for the report")
     parser.add_argument("--session", default="", help="a signed-in sessionid cookie")
@@ -261,7 +277,7 @@ def main() -> None:
             port = free_port()
             servers.append((topology, f"http://127.0.0.1:{port}", (topology, port)))
     for topology, base, to_start in servers:
-        proc = start(*to_start) if to_start else None
+        proc = start(*to_start, args.redis_url) if to_start else None
         try:
             if not report["weights_bytes"]:
                 report["weights_bytes"] = {
