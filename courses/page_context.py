@@ -9,9 +9,12 @@ looked up once (``programme_page_context``).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from cms.services import fragment_get_or_build
 
@@ -28,30 +31,67 @@ from .rules import rules_who_may_apply
 PAGE_SIZE = 12
 
 
-def programme_index_context(request) -> dict:
-    """The filterable, paginated listing for ``ProgrammeIndexPage``."""
-    choices = selectors.programme_filter_choices()
-    form = ProgrammeFilterForm(
-        request.GET or None, offices=choices["offices"], topics=choices["topics"]
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    when = filters.get("when") or "upcoming"
-    programmes = selectors.programme_list(
-        office=filters.get("office") or None,
-        kind=filters.get("kind") or None,
-        topic=filters.get("topic") or None,
-        format=filters.get("format") or None,
-        is_open=True if filters.get("open") else None,
-        when=when,
-    )
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+# A listing's address longer than this is rendered but not kept (nobody links it).
+MAX_KEPT_QUERY = 300
+
+
+def programme_index_context(request, index=None) -> dict:
+    """The filterable, paginated listing for ``ProgrammeIndexPage`` ``index``,
+    as ``listing_html``.
+
+    The listing (filter form, cards, pager) is the same for every visitor: a
+    GET form, no token, nothing about who is looking. It is rendered without
+    the request and kept as a shared fragment per host, index, language and
+    filters under the page-cache generation, as the news index is; a listing
+    whose filters do not validate is rendered every time and never kept.
+    """
     query = request.GET.copy()
-    query.pop("page", None)
+    kept_query = urlencode(sorted(query.lists()), doseq=True)
+    refused: dict = {}
+
+    def build() -> str | None:
+        choices = selectors.programme_filter_choices()
+        form = ProgrammeFilterForm(
+            request.GET or None, offices=choices["offices"], topics=choices["topics"]
+        )
+        valid = form.is_valid()
+        filters = form.cleaned_data if valid else {}
+        when = filters.get("when") or "upcoming"
+        programmes = selectors.programme_list(
+            office=filters.get("office") or None,
+            kind=filters.get("kind") or None,
+            topic=filters.get("topic") or None,
+            format=filters.get("format") or None,
+            is_open=True if filters.get("open") else None,
+            when=when,
+        )
+        page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+        without_page = query.copy()
+        without_page.pop("page", None)
+        html = render_to_string(
+            "courses/includes/programme_index_listing.html",
+            {
+                "filter_form": form,
+                "programmes": page,
+                "when": when,
+                "query_string": without_page.urlencode(),
+            },
+        )
+        if (request.GET and not valid) or len(kept_query) > MAX_KEPT_QUERY:
+            refused["html"] = html
+            return None
+        return html
+
+    html = fragment_get_or_build(
+        "programme-index",
+        (request.get_host(), getattr(index, "pk", None), kept_query),
+        build,
+        request=request,
+    )
     return {
-        "filter_form": form,
-        "programmes": page,
-        "when": when,
-        "query_string": query.urlencode(),
+        "listing_html": mark_safe(  # noqa: S308 - our own rendered template
+            refused["html"] if html is None else html
+        )
     }
 
 

@@ -77,7 +77,7 @@ class ProgrammeIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(_page_context().programme_index_context(request))
+        context.update(_page_context().programme_index_context(request, self))
         return context
 
 
