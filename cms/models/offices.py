@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -40,10 +42,24 @@ class OfficeIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
+        """The list of offices is the same for every visitor: cached per
+        language and content generation (see ``HomePage.get_context``)."""
         from ..selectors import offices_listed
+        from ..services import fragment_get_or_build
 
-        context["offices"] = offices_listed(self)
+        context = super().get_context(request, *args, **kwargs)
+        context["content_html"] = mark_safe(  # noqa: S308 - our own rendered template
+            fragment_get_or_build(
+                "office-index",
+                (request.get_host(), self.pk),
+                lambda: render_to_string(
+                    "cms/includes/office_index_content.html",
+                    {"page": self, "offices": offices_listed(self)},
+                    request=request,
+                ),
+                request=request,
+            )
+        )
         return context
 
 
@@ -142,13 +158,38 @@ class RegionalOfficePage(PageImage, CachedViewRestrictions, LanguageKeepingPage,
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from ..selectors import news_for_office
+        """Everything below the header is the same for every visitor: the
+        office, its programmes and webinars (``office_sections`` hooks, which
+        must therefore not depend on the visitor), its news and its contact.
+        Rendered once per language and content generation and cached (see
+        ``HomePage.get_context``), previews excepted."""
+        from ..services import fragment_get_or_build
 
         context = super().get_context(request, *args, **kwargs)
-        context["office_news"] = news_for_office(office=self, limit=5)
-        context["office_sections"] = [
-            section
-            for fn in hooks.get_hooks("office_sections")
-            if (section := fn(request, self)) is not None
-        ]
+        context["content_html"] = mark_safe(  # noqa: S308 - our own rendered template
+            fragment_get_or_build(
+                "office-page",
+                (request.get_host(), self.pk),
+                lambda: render_to_string(
+                    "cms/includes/regional_office_content.html",
+                    self.listing_context(request),
+                    request=request,
+                ),
+                request=request,
+            )
+        )
         return context
+
+    def listing_context(self, request: HttpRequest) -> dict[str, Any]:
+        """What the office page lists: its sections and its latest news."""
+        from ..selectors import news_for_office
+
+        return {
+            "page": self,
+            "office_news": news_for_office(office=self, limit=5),
+            "office_sections": [
+                section
+                for fn in hooks.get_hooks("office_sections")
+                if (section := fn(request, self)) is not None
+            ],
+        }
