@@ -178,6 +178,17 @@ def _search_models(kind: str) -> list[type[Page]]:
     return models
 
 
+def search_terms(query: str) -> str:
+    """The words ``page_search`` looks for in ``query``, space-separated.
+
+    Punctuation is syntax to full-text engines (an unbalanced quote is an
+    FTS5 error on SQLite); people search for words, so only those are kept,
+    from the first ``SEARCH_MAX_QUERY`` characters. Two queries with the same
+    terms find the same pages.
+    """
+    return " ".join(re.sub(r"[^\w\s]", " ", query[:SEARCH_MAX_QUERY]).split())
+
+
 def page_search(*, query: str, kind: str = "") -> list[Page]:
     """Live, public pages matching ``query`` among news, programmes, webinars.
 
@@ -185,9 +196,7 @@ def page_search(*, query: str, kind: str = "") -> list[Page]:
     query cannot make the backend's parser or the database work harder than a
     short one (see CVE-2024-39317), and no real search needs more.
     """
-    # Punctuation is syntax to full-text engines (an unbalanced quote is an
-    # FTS5 error on SQLite); people search for words, so keep only those.
-    query = " ".join(re.sub(r"[^\w\s]", " ", query[:SEARCH_MAX_QUERY]).split())
+    query = search_terms(query)
     if not query:
         return []
     models = _search_models(kind)
