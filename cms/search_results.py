@@ -23,6 +23,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from lms.i18n import content_language
+
 from .selectors import page_search, search_terms
 from .services import fragment_get_or_build
 
@@ -58,6 +60,8 @@ def _render_results(request: HttpRequest, *, terms: str, kind: str) -> str:
         items.append(
             {
                 "title": page.title,
+                # An English fallback inside another interface (WCAG 3.1.2).
+                "lang": content_language(page),
                 "url": url,
                 "hreflang": hreflang,
                 "type": type_labels.get(page._meta.model_name, _("Page")),

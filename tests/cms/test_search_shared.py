@@ -28,7 +28,7 @@ def _results(html: str) -> str:
 
 
 def _titles(html: str) -> list[str]:
-    return re.findall(r"<h3><a [^>]*>([^<]+)</a></h3>", _results(html))
+    return re.findall(r"<h3[^>]*><a [^>]*>([^<]+)</a></h3>", _results(html))
 
 
 class SearchSharedTests(DemoTestCase):
@@ -115,6 +115,9 @@ class SearchSharedTests(DemoTestCase):
         # Links found in Korean keep the visitor's language.
         assert 'href="/ko/' in _results(korean)
         assert 'href="/ko/' not in _results(english)
+        # English pages found in Korean say they are English; Korean ones do not.
+        assert '<h3 lang="en"><a href="/ko/' in _results(korean)
+        assert 'lang="en"' not in _results(english)
         news_only = self.client.get("/search/?q=Seoul&type=news").content.decode()
         assert set(_titles(news_only)) < set(_titles(english))
         assert '<p class="muted">Programme</p>' not in _results(news_only)
