@@ -193,3 +193,15 @@ def fragment_get_or_build(
         if value is not None:
             cache.set(key, value, getattr(settings, "PAGE_CACHE_SECONDS", 60))
     return value
+
+
+def render_shared(template_name: str, context: dict[str, Any], request=None) -> str:
+    """``render_to_string`` for a shared fragment: the request gives links and
+    the site, never the visitor (``user`` anonymous; ``perms``, ``csrf_token``
+    and ``messages`` empty, over what the context processors set), so nothing
+    personal can reach the fragment even by mistake."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    hidden = {"user": AnonymousUser(), "perms": "", "csrf_token": "", "messages": ()}
+    return render_to_string(template_name, {**context, **hidden}, request=request)
