@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail.models import (
     GroupApprovalTask,
@@ -205,3 +206,23 @@ def render_shared(template_name: str, context: dict[str, Any], request=None) -> 
 
     hidden = {"user": AnonymousUser(), "perms": "", "csrf_token": "", "messages": ()}
     return render_to_string(template_name, {**context, **hidden}, request=request)
+
+
+def shared_page_html(
+    request,
+    name: str,
+    template_name: str,
+    context: Callable[[], dict[str, Any]],
+    *parts,
+) -> SafeString:
+    """A page body that is the same for every visitor: ``template_name``
+    rendered with ``context()`` through ``render_shared`` (the visitor hidden)
+    and kept as fragment ``name`` per host, ``parts`` and language, previews
+    excepted (``fragment_get_or_build``)."""
+    html = fragment_get_or_build(
+        name,
+        (request.get_host(), *parts),
+        lambda: render_shared(template_name, context(), request=request),
+        request=request,
+    )
+    return mark_safe(html)  # noqa: S308 - our own rendered template

@@ -5,8 +5,6 @@ from typing import Any
 
 from django.db import models
 from django.http import Http404, HttpRequest
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -102,20 +100,15 @@ class HomePage(CachedViewRestrictions, LanguageKeepingPage, Page):
         a handful of queries however many programmes, webinars and news there
         are. ``home_sections`` hooks must therefore not depend on the visitor.
         """
-        from ..services import fragment_get_or_build
+        from ..services import shared_page_html
 
         context = super().get_context(request, *args, **kwargs)
-        context["content_html"] = mark_safe(  # noqa: S308 - our own rendered template
-            fragment_get_or_build(
-                "home",
-                (request.get_host(), self.pk),
-                lambda: render_to_string(
-                    "cms/includes/home_content.html",
-                    self.listing_context(request),
-                    request=request,
-                ),
-                request=request,
-            )
+        context["content_html"] = shared_page_html(
+            request,
+            "home",
+            "cms/includes/home_content.html",
+            lambda: self.listing_context(request),
+            self.pk,
         )
         return context
 

@@ -4,8 +4,6 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -45,20 +43,15 @@ class OfficeIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
         """The list of offices is the same for every visitor: cached per
         language and content generation (see ``HomePage.get_context``)."""
         from ..selectors import offices_listed
-        from ..services import fragment_get_or_build
+        from ..services import shared_page_html
 
         context = super().get_context(request, *args, **kwargs)
-        context["content_html"] = mark_safe(  # noqa: S308 - our own rendered template
-            fragment_get_or_build(
-                "office-index",
-                (request.get_host(), self.pk),
-                lambda: render_to_string(
-                    "cms/includes/office_index_content.html",
-                    {"page": self, "offices": offices_listed(self)},
-                    request=request,
-                ),
-                request=request,
-            )
+        context["content_html"] = shared_page_html(
+            request,
+            "office-index",
+            "cms/includes/office_index_content.html",
+            lambda: {"page": self, "offices": offices_listed(self)},
+            self.pk,
         )
         return context
 
@@ -163,20 +156,15 @@ class RegionalOfficePage(PageImage, CachedViewRestrictions, LanguageKeepingPage,
         must therefore not depend on the visitor), its news and its contact.
         Rendered once per language and content generation and cached (see
         ``HomePage.get_context``), previews excepted."""
-        from ..services import fragment_get_or_build
+        from ..services import shared_page_html
 
         context = super().get_context(request, *args, **kwargs)
-        context["content_html"] = mark_safe(  # noqa: S308 - our own rendered template
-            fragment_get_or_build(
-                "office-page",
-                (request.get_host(), self.pk),
-                lambda: render_to_string(
-                    "cms/includes/regional_office_content.html",
-                    self.listing_context(request),
-                    request=request,
-                ),
-                request=request,
-            )
+        context["content_html"] = shared_page_html(
+            request,
+            "office-page",
+            "cms/includes/regional_office_content.html",
+            lambda: self.listing_context(request),
+            self.pk,
         )
         return context
 

@@ -85,24 +85,17 @@ class WebinarIndexPage(CachedViewRestrictions, LanguageKeepingPage, Page):
         once per host, language and page-cache generation, for at most
         ``PAGE_CACHE_SECONDS`` (which bounds how late "live now" may be, as for
         anonymous pages), previews excepted."""
-        from django.utils.safestring import mark_safe
-
-        from cms.services import fragment_get_or_build, render_shared
+        from cms.services import shared_page_html
 
         from ..selectors import webinar_listing
 
         context = super().get_context(request, *args, **kwargs)
-        context["listing_html"] = mark_safe(  # noqa: S308 - our own rendered template
-            fragment_get_or_build(
-                "webinar-index",
-                (request.get_host(), self.pk),
-                lambda: render_shared(
-                    "webinars/includes/webinar_index_listing.html",
-                    webinar_listing(),
-                    request=request,
-                ),
-                request=request,
-            )
+        context["listing_html"] = shared_page_html(
+            request,
+            "webinar-index",
+            "webinars/includes/webinar_index_listing.html",
+            webinar_listing,
+            self.pk,
         )
         return context
 
