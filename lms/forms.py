@@ -13,12 +13,8 @@ from .services import organisation_get_or_create_unlisted, user_update_profile
 from .widgets import LongSelect
 
 
-def _timezone_choices() -> list[tuple[str, str]]:
-    return list(_timezone_names())
-
-
 @functools.cache
-def _timezone_names() -> tuple[tuple[str, str], ...]:
+def _timezone_choices() -> tuple[tuple[str, str], ...]:
     """The zones the system knows, read once per process: listing them walks
     the zone database on disk (about 15 ms), and it changes only with the
     system's ``tzdata``, which a restart picks up."""
