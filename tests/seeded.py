@@ -84,6 +84,11 @@ class SeededTestCase(TestCase):
         super().setUp()
         clear_caches()
 
+    def publish(self, page) -> None:
+        """Publish ``page`` as the admin does: the cache purge runs after the commit."""
+        with self.captureOnCommitCallbacks(execute=True):
+            page.save_revision().publish()
+
     @contextmanager
     def assertMaxNumQueries(self, most: int, using: str = "default") -> Iterator:
         """At most ``most`` queries inside the block; the failure lists them."""

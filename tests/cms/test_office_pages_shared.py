@@ -35,11 +35,6 @@ class OfficePagesSharedTests(DemoTestCase):
             office_kind="secretariat", locale__language_code="en"
         )
 
-    def _publish(self, page):
-        """Publish like the admin does: the purge runs after the commit."""
-        with self.captureOnCommitCallbacks(execute=True):
-            page.save_revision().publish()
-
     def test_every_signed_in_visitor_gets_the_same_impersonal_office_pages(self):
         staff = User.objects.get(email="admin@wego.example")
         other = Client()
@@ -83,7 +78,7 @@ class OfficePagesSharedTests(DemoTestCase):
                 office=self.office,
             )
             news_index.add_child(instance=item)
-            self._publish(item)
+            self.publish(item)
         with self.captureOnCommitCallbacks(execute=True):
             for n in range(3):
                 make_programme(office=self.office, title=f"Secretariat course {n}")

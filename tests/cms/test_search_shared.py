@@ -37,11 +37,6 @@ class SearchSharedTests(DemoTestCase):
         self.participant = User.objects.get(email="dev.hanoi@wego.example")
         self.client.force_login(self.participant)
 
-    def _publish(self, page):
-        """Publish like the admin does: the purge runs after the commit."""
-        with self.captureOnCommitCallbacks(execute=True):
-            page.save_revision().publish()
-
     def _news(self, title: str, slug: str) -> NewsPage:
         item = NewsPage(
             title=title,
@@ -81,7 +76,7 @@ class SearchSharedTests(DemoTestCase):
             punctuated = self.client.get("/search/?q=Seoul!").content.decode()
         assert _titles(punctuated) == _titles(warm)
         for n in range(5):
-            self._publish(self._news(f"Seoul bulletin {n}", f"seoul-bulletin-{n}"))
+            self.publish(self._news(f"Seoul bulletin {n}", f"seoul-bulletin-{n}"))
         cold = self.client.get("/search/?q=Seoul").content.decode()
         for n in range(5):
             assert f"Seoul bulletin {n}" in _titles(cold)
@@ -93,7 +88,7 @@ class SearchSharedTests(DemoTestCase):
     def test_a_published_page_is_found_at_once_and_an_unpublished_one_is_gone(self):
         assert _titles(self.client.get("/search/?q=Zanzibar").content.decode()) == []
         item = self._news("Zanzibar e-Government forum", "zanzibar-forum")
-        self._publish(item)
+        self.publish(item)
         found = self.client.get("/search/?q=Zanzibar").content.decode()
         assert _titles(found) == ["Zanzibar e-Government forum"]
         assert "1 result<" in found

@@ -61,11 +61,6 @@ class SignedInPageTests(SiteTestCase):
         self.participant = User.objects.get(email="dev.hanoi@wego.example")
         self.client.force_login(self.participant)
 
-    def _publish(self, page):
-        """Publish like the admin does: the purge runs after the commit."""
-        with self.captureOnCommitCallbacks(execute=True):
-            page.save_revision().publish()
-
     def _site_settings_save(self, **fields):
         from wagtail.models import Site
 
@@ -85,17 +80,17 @@ class SignedInPageTests(SiteTestCase):
 
         index = NewsIndexPage.objects.get(slug="news")
         asia = RegionalOfficePage.objects.get(office_kind="asia")
-        _publish_news(index, 15, publish=self._publish)
+        _publish_news(index, 15, publish=self.publish)
         _publish_news(
             NewsIndexPage.objects.get(office=asia),
             5,
             start=15,
             office=asia,
-            publish=self._publish,
+            publish=self.publish,
         )
         home = HomePage.objects.get(slug="home", locale__language_code="en")
         home.news_count = 12
-        self._publish(home)
+        self.publish(home)
 
         cold, html = _queries(self.client, "/")  # the fragment is rebuilt once…
         assert "Signed-in bulk 19" in html
@@ -111,7 +106,7 @@ class SignedInPageTests(SiteTestCase):
         for url in ("/news/", "/news/?tag=bulk", page_url):
             self.client.get(url)
         index = NewsIndexPage.objects.get(slug="news")
-        _publish_news(index, 14, publish=self._publish)
+        _publish_news(index, 14, publish=self.publish)
         for url in ("/news/", "/news/?tag=bulk", "/news/?page=2", page_url):
             self.client.get(url)
         for url in ("/news/", "/news/?tag=bulk", "/news/?page=2"):
@@ -130,7 +125,7 @@ class SignedInPageTests(SiteTestCase):
         assert self.client.get(news_url).status_code == 200
         page = NewsPage.objects.get(slug="jeju-workshop-2016")
         page.title = "Jeju Workshop, renamed for members"
-        self._publish(page)
+        self.publish(page)
         for url in ("/", "/news/", news_url):
             assert (
                 "Jeju Workshop, renamed for members"
